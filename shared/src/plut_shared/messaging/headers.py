@@ -1,0 +1,10 @@
+"""Headers the kernel sets on retried and parked messages."""
+
+ATTEMPTS = "x-plut-attempts"
+FIRST_FAILURE_AT = "x-plut-first-failure-at"
+ORIGINAL_ROUTING_KEY = "x-plut-original-routing-key"
+ORIGINAL_QUEUE = "x-plut-original-queue"
+ERROR_TYPE = "x-plut-error-type"
+ERROR_MESSAGE = "x-plut-error-message"
+PARKED_AT = "x-plut-parked-at"
+PARK_REASON = "x-plut-park-reason"

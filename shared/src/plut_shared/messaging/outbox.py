@@ -1,0 +1,44 @@
+"""Transactional outbox without multi-document transactions (DESIGN.md section 5).
+
+An aggregate document carries its unpublished events in an `outbox` array,
+written in the SAME single-document update as the state change, so a crash
+can never separate the two. `OutboxRelay` publishes them in order, removing
+each only after the broker confirmed it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from plut_shared.contracts import Envelope
+
+OUTBOX = "outbox"
+PENDING = "outbox_pending"
+LEASE_OWNER = "outbox_lease_owner"
+LEASE_UNTIL = "outbox_lease_until"
+
+
+def _serialise(events: Iterable[Envelope]) -> list[dict[str, Any]]:
+    return [event.model_dump(mode="json") for event in events]
+
+
+def new_document_with_outbox(document: dict[str, Any], events: Iterable[Envelope]) -> dict[str, Any]:
+    """A document to insert, carrying the events its creation produced."""
+    serialised = _serialise(events)
+    return {**document, OUTBOX: serialised, PENDING: bool(serialised)}
+
+
+def update_with_outbox(update: dict[str, Any], events: Iterable[Envelope]) -> dict[str, Any]:
+    """Merge `$push` of the events into an update document (one atomic write)."""
+    serialised = _serialise(events)
+    if not serialised:
+        return update
+    merged = {key: dict(value) for key, value in update.items()}
+    merged.setdefault("$push", {})[OUTBOX] = {"$each": serialised}
+    merged.setdefault("$set", {})[PENDING] = True
+    return merged
+
+
+async def create_outbox_indexes(collection: Any) -> None:
+    await collection.create_index(PENDING)

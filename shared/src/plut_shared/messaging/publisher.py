@@ -1,0 +1,89 @@
+"""Publishing with every safety option set on purpose (DESIGN.md section 4).
+
+FastStream publishes non-persistent unless told; here every message is
+persistent and mandatory, and the broker is connected with publisher confirms
+and `on_return_raises`, so an unroutable or nacked message raises instead of
+vanishing. The caller (the outbox relay, the retry path) retries on error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from faststream.rabbit import ExchangeType, RabbitBroker, RabbitExchange
+from pamqp.commands import Basic
+
+from plut_shared.contracts import Envelope
+from plut_shared.messaging.topology import EVENTS_EXCHANGE
+
+JSON = "application/json"
+
+EVENTS = RabbitExchange(EVENTS_EXCHANGE, type=ExchangeType.TOPIC, durable=True, declare=False)
+
+
+class PublishFailed(RuntimeError):
+    """The broker did not confirm the message; it must be published again."""
+
+
+class EventPublisher:
+    def __init__(self, broker: RabbitBroker, *, timeout: float = 10.0) -> None:
+        self._broker = broker
+        self._timeout = timeout
+
+    async def publish_event(self, envelope: Envelope) -> None:
+        """Publish an event on the internal exchange, routed by its type."""
+        await self._send(
+            envelope.model_dump_json().encode(),
+            exchange=EVENTS,
+            routing_key=envelope.event_type,
+            message_id=envelope.event_id,
+            correlation_id=envelope.correlation_id,
+            message_type=envelope.event_type,
+            headers={"x-plut-centre": envelope.centre_id},
+        )
+
+    async def send_to_queue(
+        self, queue: str, body: bytes, *, properties: dict[str, Any], headers: dict[str, Any]
+    ) -> None:
+        """Put a message straight onto a named queue (retry tiers, parking, replay)."""
+        await self._send(
+            body,
+            exchange=None,
+            routing_key=queue,
+            message_id=properties.get("message_id"),
+            correlation_id=properties.get("correlation_id"),
+            message_type=properties.get("type"),
+            headers=headers,
+        )
+
+    async def _send(
+        self,
+        body: bytes,
+        *,
+        exchange: RabbitExchange | None,
+        routing_key: str,
+        message_id: str | None,
+        correlation_id: str | None,
+        message_type: str | None,
+        headers: dict[str, Any],
+    ) -> None:
+        try:
+            confirmed = await self._broker.publish(
+                body,
+                exchange=exchange,
+                routing_key=routing_key,
+                persist=True,
+                mandatory=True,
+                timeout=self._timeout,
+                message_id=message_id,
+                correlation_id=correlation_id,
+                message_type=message_type,
+                content_type=JSON,
+                headers=headers,
+            )
+        except Exception as error:
+            raise PublishFailed(f"{routing_key}: {type(error).__name__}: {error}") from error
+        # A returned (unroutable) message comes back as the message itself rather
+        # than an Ack when on_return_raises is off; only an Ack counts as success.
+        if not isinstance(confirmed, Basic.Ack):
+            raise PublishFailed(f"{routing_key}: broker did not confirm ({type(confirmed).__name__})")

@@ -1,0 +1,79 @@
+"""Broker connection, topology and consumers of one service, started and stopped together."""
+
+from __future__ import annotations
+
+import logging
+
+import aio_pika
+from faststream.rabbit import RabbitBroker
+from faststream.rabbit.schemas import Channel
+
+from plut_shared.messaging.consumer import EventConsumer, Handler, RetryPolicy
+from plut_shared.messaging.publisher import EventPublisher
+from plut_shared.messaging.topology import ConsumerQueue, ServiceTopology, declare_service
+from plut_shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+def topology_from_settings(
+    service: str, settings: ServiceSettings, queues: tuple[ConsumerQueue, ...]
+) -> ServiceTopology:
+    return ServiceTopology(
+        service=service,
+        queues=queues,
+        retry_delays_ms=tuple(settings.retry_delays_ms),
+        delivery_limit=settings.delivery_limit,
+    )
+
+
+class MessagingRuntime:
+    def __init__(self, service: str, settings: ServiceSettings, topology: ServiceTopology) -> None:
+        self.service = service
+        self.settings = settings
+        self.topology = topology
+        self.broker = RabbitBroker(
+            settings.amqp_url,
+            app_id=service,
+            graceful_timeout=settings.graceful_timeout_s,
+            reconnect_interval=1.0,
+            default_channel=Channel(
+                prefetch_count=settings.prefetch,
+                publisher_confirms=True,
+                on_return_raises=True,
+            ),
+            logger=logging.getLogger(f"{service}.broker"),
+        )
+        self.publisher = EventPublisher(self.broker)
+        self.consumers: list[EventConsumer] = []
+
+    def consume(self, purpose: str, handlers: dict[str, Handler]) -> EventConsumer:
+        queue = next(q for q in self.topology.queues if q.purpose == purpose)
+        consumer = EventConsumer(
+            self.topology,
+            queue,
+            handlers,
+            self.publisher,
+            RetryPolicy(immediate_attempts=self.settings.immediate_attempts),
+        )
+        consumer.subscribe(self.broker)
+        self.consumers.append(consumer)
+        return consumer
+
+    async def declare_topology(self) -> None:
+        connection = await aio_pika.connect(self.settings.amqp_url)
+        try:
+            channel = await connection.channel()
+            await declare_service(channel, self.topology)  # type: ignore[arg-type]
+        finally:
+            await connection.close()
+
+    async def start(self) -> None:
+        await self.declare_topology()
+        await self.broker.start()
+        log.info("messaging started", extra={"queues": len(self.topology.queues)})
+
+    async def stop(self) -> None:
+        # FastStream waits up to graceful_timeout for running handlers; unacked
+        # messages go back to their queues when the channel closes.
+        await self.broker.stop()

@@ -1,0 +1,120 @@
+"""The broker topology, defined once per service and declared idempotently at start-up.
+
+Names (DESIGN.md section 4):
+- `plut.events`: durable topic exchange for internal events, routing key = event type.
+  Its alternate exchange `plut.events.unrouted` keeps events no service subscribes
+  to yet, so a mandatory publish fails only when the topology itself is broken.
+- `<service>.<purpose>`: quorum queue per consumer, with a delivery limit and
+  at-least-once dead-lettering into the service's parking lot.
+- `<service>.<purpose>.retry.<n>`: one TTL queue per delay tier; expired messages
+  dead-letter back to the consumer queue through the default exchange.
+- `<service>.parking`: parking lot, read by operators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from aio_pika.abc import AbstractRobustChannel
+from aio_pika import ExchangeType
+
+EVENTS_EXCHANGE = "plut.events"
+UNROUTED_EXCHANGE = "plut.events.unrouted"
+UNROUTED_QUEUE = "plut.unrouted"
+DEAD_LETTER_EXCHANGE = "plut.dead-letter"
+
+
+@dataclass(frozen=True)
+class ConsumerQueue:
+    """One queue of a service: its purpose and the routing keys (topic patterns) it binds."""
+
+    purpose: str
+    bindings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ServiceTopology:
+    service: str
+    queues: tuple[ConsumerQueue, ...] = ()
+    retry_delays_ms: tuple[int, ...] = (5_000, 30_000, 300_000)
+    delivery_limit: int = 5
+    max_queue_length: int = 1_000_000
+    extra_queue_arguments: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def parking_queue(self) -> str:
+        return f"{self.service}.parking"
+
+    def queue_name(self, purpose: str) -> str:
+        return f"{self.service}.{purpose}"
+
+    def retry_queue_name(self, purpose: str, tier: int) -> str:
+        return f"{self.queue_name(purpose)}.retry.{tier}"
+
+    def consumer_arguments(self) -> dict[str, Any]:
+        return {
+            "x-queue-type": "quorum",
+            "x-delivery-limit": self.delivery_limit,
+            "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
+            "x-dead-letter-routing-key": self.parking_queue,
+            "x-dead-letter-strategy": "at-least-once",
+            # at-least-once dead-lettering needs reject-publish: a full queue
+            # refuses new messages (the publisher sees a nack) instead of dropping.
+            "x-overflow": "reject-publish",
+            "x-max-length": self.max_queue_length,
+            **self.extra_queue_arguments,
+        }
+
+    def retry_arguments(self, purpose: str, delay_ms: int) -> dict[str, Any]:
+        return {
+            "x-queue-type": "quorum",
+            "x-message-ttl": delay_ms,
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": self.queue_name(purpose),
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish",
+        }
+
+
+async def declare_shared(channel: AbstractRobustChannel) -> None:
+    """Exchanges every service relies on; declaring them twice is harmless."""
+    unrouted = await channel.declare_exchange(UNROUTED_EXCHANGE, ExchangeType.FANOUT, durable=True)
+    await channel.declare_exchange(
+        EVENTS_EXCHANGE,
+        ExchangeType.TOPIC,
+        durable=True,
+        arguments={"alternate-exchange": UNROUTED_EXCHANGE},
+    )
+    await channel.declare_exchange(DEAD_LETTER_EXCHANGE, ExchangeType.DIRECT, durable=True)
+    unrouted_queue = await channel.declare_queue(
+        UNROUTED_QUEUE,
+        durable=True,
+        # Kept for operators to look at; bounded so it cannot fill the disk.
+        arguments={"x-queue-type": "quorum", "x-max-length": 100_000},
+    )
+    await unrouted_queue.bind(unrouted, routing_key="")
+
+
+async def declare_service(channel: AbstractRobustChannel, topology: ServiceTopology) -> None:
+    await declare_shared(channel)
+    events = await channel.get_exchange(EVENTS_EXCHANGE)
+    dead_letter = await channel.get_exchange(DEAD_LETTER_EXCHANGE)
+    parking = await channel.declare_queue(
+        topology.parking_queue, durable=True, arguments={"x-queue-type": "quorum"}
+    )
+    await parking.bind(dead_letter, routing_key=topology.parking_queue)
+    for consumer in topology.queues:
+        queue = await channel.declare_queue(
+            topology.queue_name(consumer.purpose),
+            durable=True,
+            arguments=topology.consumer_arguments(),
+        )
+        for pattern in consumer.bindings:
+            await queue.bind(events, routing_key=pattern)
+        for tier, delay in enumerate(topology.retry_delays_ms):
+            await channel.declare_queue(
+                topology.retry_queue_name(consumer.purpose, tier),
+                durable=True,
+                arguments=topology.retry_arguments(consumer.purpose, delay),
+            )

@@ -1,0 +1,43 @@
+"""Settings every service shares; each service subclasses with its own env prefix.
+
+A value is looked up as `<PREFIX><NAME>` (e.g. `PLUT_REGISTRATION_AMQP_URL`),
+then, for the broker and store URLs, as the platform-wide `PLUT_AMQP_URL` /
+`PLUT_MONGO_URL`, then falls back to the local development servers.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOCAL_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
+LOCAL_MONGO_URL = "mongodb://127.0.0.1:27017/"
+
+
+def _platform_env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PLUT_SERVICE_", extra="ignore")
+
+    amqp_url: str = Field(
+        default_factory=lambda: _platform_env("PLUT_AMQP_URL", LOCAL_AMQP_URL),
+        description="RabbitMQ URL, including the vhost.",
+    )
+    mongo_url: str = Field(
+        default_factory=lambda: _platform_env("PLUT_MONGO_URL", LOCAL_MONGO_URL),
+        description="MongoDB (or FerretDB) URL.",
+    )
+    database: str = Field(default="", description="Database name; defaults to the service name.")
+    retry_delays_ms: tuple[int, ...] = Field(
+        default=(5_000, 30_000, 300_000), description="Delayed retry tiers in milliseconds."
+    )
+    immediate_attempts: int = Field(default=3, ge=1, description="Attempts before a delayed retry.")
+    delivery_limit: int = Field(default=5, ge=1, description="Redeliveries before parking.")
+    prefetch: int = Field(default=20, ge=1, description="Unacked messages per consumer.")
+    graceful_timeout_s: float = Field(default=15.0, description="Wait for in-flight handlers.")
+    relay_sweep_interval_s: float = Field(default=2.0, description="Outbox sweep period.")
+    log_level: str = Field(default="INFO")

@@ -1,0 +1,66 @@
+"""Shared fixtures: a real broker (own vhost per test session) and a real store.
+
+Nothing here skips: when the broker or the store does not answer, the tests
+that need them fail with a message naming which one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from pymongo import AsyncMongoClient
+from pymongo.errors import PyMongoError
+
+from tests.support.broker_admin import VhostAdmin, with_vhost
+from tests.support.containers import Endpoints, endpoints
+
+
+@pytest.fixture(scope="session")
+def infra() -> Iterator[Endpoints]:
+    with endpoints() as found:
+        yield found
+
+
+@pytest.fixture(scope="session")
+def vhost_admin(infra: Endpoints) -> VhostAdmin:
+    return VhostAdmin(infra.amqp_url, infra.management_url)
+
+
+@pytest.fixture(scope="session")
+def vhost(vhost_admin: VhostAdmin) -> Iterator[str]:
+    name = vhost_admin.create()
+    yield name
+    vhost_admin.delete(name)
+
+
+@pytest.fixture(scope="session")
+def amqp_url(infra: Endpoints, vhost: str) -> str:
+    return with_vhost(infra.amqp_url, vhost)
+
+
+@pytest.fixture(scope="session")
+async def mongo_client(infra: Endpoints) -> AsyncIterator[AsyncMongoClient]:
+    client: AsyncMongoClient = AsyncMongoClient(infra.mongo_url, serverSelectionTimeoutMS=5000)
+    try:
+        await client.admin.command("ping")
+    except PyMongoError as error:
+        raise RuntimeError(
+            f"MongoDB-wire store at {infra.mongo_url} did not answer ({type(error).__name__}); "
+            "start the infrastructure with `scripts/infra.py up`"
+        ) from error
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def database_name(mongo_client: AsyncMongoClient) -> AsyncIterator[str]:
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    yield name
+    await mongo_client.drop_database(name)
+
+
+@pytest.fixture
+def unique_id() -> str:
+    return uuid.uuid4().hex[:12]

@@ -1,0 +1,59 @@
+"""The broker and the store are real servers reached over TCP."""
+
+from __future__ import annotations
+
+import asyncio
+
+import aio_pika
+import pytest
+from pymongo import AsyncMongoClient
+from pymongo.errors import DuplicateKeyError
+
+
+async def test_a_confirmed_persistent_message_is_consumed_from_a_durable_queue(
+    amqp_url: str, unique_id: str
+) -> None:
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        queue = await channel.declare_queue(f"probe-{unique_id}", durable=True)
+        confirmation = await channel.default_exchange.publish(
+            aio_pika.Message(b"halo", delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                             message_id=unique_id),
+            routing_key=queue.name,
+        )
+        assert type(confirmation).__name__ == "Ack"
+        message = await _get_one(queue)
+        assert message.body == b"halo"
+        assert message.message_id == unique_id
+        await message.ack()
+        await queue.delete()
+
+
+async def _get_one(queue: aio_pika.abc.AbstractQueue) -> aio_pika.abc.AbstractIncomingMessage:
+    for _ in range(50):
+        message = await queue.get(fail=False)
+        if message is not None:
+            return message
+        await asyncio.sleep(0.05)
+    raise AssertionError("message never arrived")
+
+
+async def test_a_document_written_with_the_async_client_reads_back(
+    mongo_client: AsyncMongoClient, database_name: str
+) -> None:
+    collection = mongo_client[database_name]["enterprises"]
+    await collection.insert_one({"_id": "umkm-1", "business_name": "Sepatu Maja", "capital": 750_000_000})
+    found = await collection.find_one({"_id": "umkm-1"})
+    assert found == {"_id": "umkm-1", "business_name": "Sepatu Maja", "capital": 750_000_000}
+
+
+async def test_a_unique_index_rejects_a_second_document_with_the_same_key(
+    mongo_client: AsyncMongoClient, database_name: str
+) -> None:
+    collection = mongo_client[database_name]["enterprises"]
+    await collection.create_index("nib", unique=True)
+    await collection.insert_one({"_id": "a", "nib": "1234567890123"})
+    with pytest.raises(DuplicateKeyError):
+        await collection.insert_one({"_id": "b", "nib": "1234567890123"})
+    assert await collection.count_documents({}) == 1
