@@ -1,0 +1,1 @@
+"""Adapters of the notifications service: delivery channels (and, later, storage)."""
