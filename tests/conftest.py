@@ -14,6 +14,7 @@ from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 
 from tests.support.broker_admin import VhostAdmin, with_vhost
+from tests.support.broker_control import BrokerControl
 from tests.support.containers import Endpoints, endpoints
 
 
@@ -64,3 +65,8 @@ async def database_name(mongo_client: AsyncMongoClient) -> AsyncIterator[str]:
 @pytest.fixture
 def unique_id() -> str:
     return uuid.uuid4().hex[:12]
+
+
+@pytest.fixture(scope="session")
+def broker_control(infra: Endpoints) -> BrokerControl:
+    return BrokerControl(infra.rabbit_container_id)

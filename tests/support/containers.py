@@ -15,6 +15,7 @@ class Endpoints:
     amqp_url: str
     management_url: str
     mongo_url: str
+    rabbit_container_id: str | None = None
 
 
 def docker_answers() -> bool:
@@ -37,11 +38,15 @@ def container_endpoints() -> Iterator[Endpoints]:
     from testcontainers.mongodb import MongoDbContainer
     from testcontainers.rabbitmq import RabbitMqContainer
 
-    with RabbitMqContainer("rabbitmq:4.1-management") as rabbit, MongoDbContainer("mongo:7") as mongo:
+    with (
+        RabbitMqContainer("rabbitmq:4.1-management") as rabbit,
+        MongoDbContainer("mongo:7") as mongo,
+    ):
         host = rabbit.get_container_host_ip()
         amqp = f"amqp://guest:guest@{host}:{rabbit.get_exposed_port(5672)}/"
         management = f"http://{host}:{rabbit.get_exposed_port(15672)}/"
-        yield Endpoints(amqp, management, mongo.get_connection_url())
+        container_id = rabbit.get_wrapped_container().id
+        yield Endpoints(amqp, management, mongo.get_connection_url(), container_id)
 
 
 @contextlib.contextmanager

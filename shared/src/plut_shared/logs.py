@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-_context: contextvars.ContextVar[dict[str, str]] = contextvars.ContextVar("log_context", default={})
+_context: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "log_context", default=None
+)
 
 _RESERVED = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message"}
 
@@ -23,7 +25,7 @@ _RESERVED = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"me
 @contextlib.contextmanager
 def log_context(**fields: str | None) -> Iterator[None]:
     """Attach ids (event_id, correlation_id, event_type...) to every record logged inside."""
-    merged = {**_context.get(), **{k: v for k, v in fields.items() if v is not None}}
+    merged = {**(_context.get() or {}), **{k: v for k, v in fields.items() if v is not None}}
     token = _context.set(merged)
     try:
         yield
@@ -43,7 +45,7 @@ class JsonFormatter(logging.Formatter):
             "service": self.service,
             "logger": record.name,
             "msg": record.getMessage(),
-            **_context.get(),
+            **(_context.get() or {}),
         }
         entry.update({k: v for k, v in record.__dict__.items() if k not in _RESERVED})
         if record.exc_info and record.exc_info[0] is not None:

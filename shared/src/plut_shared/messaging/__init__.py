@@ -1,8 +1,10 @@
 """The messaging kernel: topology, publishing, outbox relay, consumers, parking lot."""
 
+from plut_shared.messaging.aggregates import AggregateWriter, ConcurrentUpdate
 from plut_shared.messaging.consumer import EventConsumer, Handler, RetryPolicy
 from plut_shared.messaging.errors import InvalidMessage, TransientFailure
 from plut_shared.messaging.idempotency import apply_once
+from plut_shared.messaging.locks import DocumentLocks
 from plut_shared.messaging.outbox import (
     create_outbox_indexes,
     new_document_with_outbox,
@@ -14,7 +16,10 @@ from plut_shared.messaging.runtime import MessagingRuntime, topology_from_settin
 from plut_shared.messaging.topology import ConsumerQueue, ServiceTopology
 
 __all__ = [
+    "AggregateWriter",
+    "ConcurrentUpdate",
     "ConsumerQueue",
+    "DocumentLocks",
     "EventConsumer",
     "EventPublisher",
     "Handler",

@@ -21,15 +21,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aio_pika.abc import AbstractIncomingMessage
+from faststream.middlewares import AckPolicy
 from faststream.rabbit import RabbitBroker, RabbitQueue
 from faststream.rabbit.annotations import RabbitMessage
-from faststream.middlewares import AckPolicy
 from pydantic import BaseModel
 
 from plut_shared.contracts import Envelope, UnknownEventType, parse_payload
 from plut_shared.logs import log_context
 from plut_shared.messaging import headers as h
 from plut_shared.messaging.errors import InvalidMessage, describe, is_permanent
+from plut_shared.messaging.locks import DocumentLocks
 from plut_shared.messaging.publisher import EventPublisher
 from plut_shared.messaging.topology import ConsumerQueue, ServiceTopology
 
@@ -59,6 +60,7 @@ class EventConsumer:
         self.handlers = handlers
         self.publisher = publisher
         self.retry = retry or RetryPolicy()
+        self._subjects = DocumentLocks()
 
     def subscribe(self, broker: RabbitBroker) -> None:
         """Attach to the (already declared) queue; acks are ours, not FastStream's."""
@@ -75,8 +77,9 @@ class EventConsumer:
         await self.process(message.raw_message)
 
     async def process(self, raw: AbstractIncomingMessage) -> None:
-        with log_context(event_id=raw.message_id, correlation_id=raw.correlation_id,
-                         event_type=raw.type):
+        with log_context(
+            event_id=raw.message_id, correlation_id=raw.correlation_id, event_type=raw.type
+        ):
             try:
                 envelope, payload, handler = self._decode(raw)
             except Exception as error:
@@ -85,9 +88,15 @@ class EventConsumer:
             if handler is None:
                 await raw.ack()  # bound by a wildcard, but not this service's concern
                 return
-            await self._handle(raw, envelope, payload, handler)
+            # aio-pika runs deliveries concurrently (up to the prefetch). Events of
+            # one subject queue here in delivery order (asyncio locks are FIFO), so
+            # they are applied in the order they were produced, one at a time.
+            async with self._subjects.hold(self.queue_name, envelope.subject_id):
+                await self._handle(raw, envelope, payload, handler)
 
-    def _decode(self, raw: AbstractIncomingMessage) -> tuple[Envelope, BaseModel | None, Handler | None]:
+    def _decode(
+        self, raw: AbstractIncomingMessage
+    ) -> tuple[Envelope, BaseModel | None, Handler | None]:
         try:
             envelope = Envelope.model_validate_json(raw.body)
         except ValueError as error:
@@ -100,8 +109,13 @@ class EventConsumer:
         except UnknownEventType as error:
             raise InvalidMessage(str(error)) from error
 
-    async def _handle(self, raw: AbstractIncomingMessage, envelope: Envelope,
-                      payload: BaseModel | None, handler: Handler) -> None:
+    async def _handle(
+        self,
+        raw: AbstractIncomingMessage,
+        envelope: Envelope,
+        payload: BaseModel | None,
+        handler: Handler,
+    ) -> None:
         for attempt in range(1, self.retry.immediate_attempts + 1):
             try:
                 await handler(envelope, payload)
@@ -119,7 +133,7 @@ class EventConsumer:
                 return
 
     async def _retry_later(self, raw: AbstractIncomingMessage, error: BaseException) -> None:
-        delayed = int(raw.headers.get(h.ATTEMPTS, 0) or 0)
+        delayed = int(str(raw.headers.get(h.ATTEMPTS) or 0))
         tiers = len(self.topology.retry_delays_ms)
         if delayed >= tiers:
             total = (delayed + 1) * self.retry.immediate_attempts
@@ -131,16 +145,30 @@ class EventConsumer:
         await self._move(raw, target, headers)
         log.info("message sent to delayed retry", extra={"retry_queue": target})
 
-    async def _park(self, raw: AbstractIncomingMessage, error: BaseException, *,
-                    attempts: int, reason: str = "invalid") -> None:
+    async def _park(
+        self,
+        raw: AbstractIncomingMessage,
+        error: BaseException,
+        *,
+        attempts: int,
+        reason: str = "invalid",
+    ) -> None:
         headers = self._failure_headers(raw, error)
-        headers.update({h.ATTEMPTS: attempts, h.PARK_REASON: reason,
-                        h.PARKED_AT: datetime.now(UTC).isoformat()})
+        headers.update(
+            {
+                h.ATTEMPTS: attempts,
+                h.PARK_REASON: reason,
+                h.PARKED_AT: datetime.now(UTC).isoformat(),
+            }
+        )
         await self._move(raw, self.topology.parking_queue, headers)
-        log.error("message parked", extra={"park_reason": reason,
-                                           "error_type": type(error).__name__})
+        log.error(
+            "message parked", extra={"park_reason": reason, "error_type": type(error).__name__}
+        )
 
-    def _failure_headers(self, raw: AbstractIncomingMessage, error: BaseException) -> dict[str, Any]:
+    def _failure_headers(
+        self, raw: AbstractIncomingMessage, error: BaseException
+    ) -> dict[str, Any]:
         headers = dict(raw.headers)
         headers.setdefault(h.ORIGINAL_ROUTING_KEY, raw.routing_key or "")
         headers.setdefault(h.ORIGINAL_QUEUE, self.queue_name)
@@ -149,13 +177,19 @@ class EventConsumer:
         headers[h.ERROR_MESSAGE] = describe(error)
         return headers
 
-    async def _move(self, raw: AbstractIncomingMessage, queue: str, headers: dict[str, Any]) -> None:
+    async def _move(
+        self, raw: AbstractIncomingMessage, queue: str, headers: dict[str, Any]
+    ) -> None:
         """Confirmed copy to `queue`, then ack; if the copy fails the original is requeued."""
-        properties = {"message_id": raw.message_id, "correlation_id": raw.correlation_id,
-                      "type": raw.type}
+        properties = {
+            "message_id": raw.message_id,
+            "correlation_id": raw.correlation_id,
+            "type": raw.type,
+        }
         try:
-            await self.publisher.send_to_queue(queue, raw.body, properties=properties,
-                                               headers=headers)
+            await self.publisher.send_to_queue(
+                queue, raw.body, properties=properties, headers=headers
+            )
         except Exception:
             log.warning("could not move message, returning it to its queue", exc_info=True)
             await raw.nack(requeue=True)

@@ -23,7 +23,9 @@ def _serialise(events: Iterable[Envelope]) -> list[dict[str, Any]]:
     return [event.model_dump(mode="json") for event in events]
 
 
-def new_document_with_outbox(document: dict[str, Any], events: Iterable[Envelope]) -> dict[str, Any]:
+def new_document_with_outbox(
+    document: dict[str, Any], events: Iterable[Envelope]
+) -> dict[str, Any]:
     """A document to insert, carrying the events its creation produced."""
     serialised = _serialise(events)
     return {**document, OUTBOX: serialised, PENDING: bool(serialised)}

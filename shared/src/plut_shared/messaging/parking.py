@@ -17,10 +17,22 @@ from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
 from plut_shared.messaging import headers as h
 
 # Headers that describe a failure; a replayed message starts afresh without them.
-_FAILURE_HEADERS = {h.ATTEMPTS, h.ERROR_TYPE, h.ERROR_MESSAGE, h.PARKED_AT, h.PARK_REASON,
-                    h.FIRST_FAILURE_AT, "x-death", "x-first-death-exchange",
-                    "x-first-death-queue", "x-first-death-reason", "x-last-death-exchange",
-                    "x-last-death-queue", "x-last-death-reason", "x-delivery-count"}
+_FAILURE_HEADERS = {
+    h.ATTEMPTS,
+    h.ERROR_TYPE,
+    h.ERROR_MESSAGE,
+    h.PARKED_AT,
+    h.PARK_REASON,
+    h.FIRST_FAILURE_AT,
+    "x-death",
+    "x-first-death-exchange",
+    "x-first-death-queue",
+    "x-first-death-reason",
+    "x-last-death-exchange",
+    "x-last-death-queue",
+    "x-last-death-reason",
+    "x-delivery-count",
+}
 
 
 @dataclass(frozen=True)
@@ -40,19 +52,25 @@ class ParkedMessage:
         return {k: v for k, v in self.__dict__.items() if k not in {"headers", "body"}}
 
 
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value.decode(errors="replace") if isinstance(value, bytes | bytearray) else str(value)
+
+
 def _describe(message: AbstractIncomingMessage) -> ParkedMessage:
-    headers = dict(message.headers)
+    headers: dict[str, Any] = dict(message.headers)
     # Messages dead-lettered by the broker (delivery limit) carry x-death, not our headers.
     death_reason = headers.get("x-first-death-reason")
     return ParkedMessage(
         message_id=message.message_id,
         event_type=message.type,
-        reason=str(headers.get(h.PARK_REASON) or f"broker:{death_reason or 'unknown'}"),
-        error_type=headers.get(h.ERROR_TYPE),
-        error_message=headers.get(h.ERROR_MESSAGE),
+        reason=_text(headers.get(h.PARK_REASON)) or f"broker:{_text(death_reason) or 'unknown'}",
+        error_type=_text(headers.get(h.ERROR_TYPE)),
+        error_message=_text(headers.get(h.ERROR_MESSAGE)),
         attempts=headers.get(h.ATTEMPTS) or headers.get("x-delivery-count"),
-        original_queue=headers.get(h.ORIGINAL_QUEUE) or headers.get("x-first-death-queue"),
-        parked_at=headers.get(h.PARKED_AT),
+        original_queue=_text(headers.get(h.ORIGINAL_QUEUE) or headers.get("x-first-death-queue")),
+        parked_at=_text(headers.get(h.PARKED_AT)),
         headers=headers,
         body=message.body,
     )
@@ -110,7 +128,9 @@ class ParkingLot:
         return _Browse(self.amqp_url, self.queue_name)
 
 
-def _find(messages: list[AbstractIncomingMessage], message_id: str) -> AbstractIncomingMessage | None:
+def _find(
+    messages: list[AbstractIncomingMessage], message_id: str
+) -> AbstractIncomingMessage | None:
     return next((m for m in messages if m.message_id == message_id), None)
 
 
@@ -142,5 +162,6 @@ def as_json(message: ParkedMessage) -> str:
         body = json.loads(message.body)
     except ValueError:
         body = message.body.decode(errors="replace")
-    return json.dumps({**message.summary(), "headers": message.headers, "body": body},
-                      default=str, indent=2)
+    return json.dumps(
+        {**message.summary(), "headers": message.headers, "body": body}, default=str, indent=2
+    )

@@ -86,4 +86,6 @@ class EventPublisher:
         # A returned (unroutable) message comes back as the message itself rather
         # than an Ack when on_return_raises is off; only an Ack counts as success.
         if not isinstance(confirmed, Basic.Ack):
-            raise PublishFailed(f"{routing_key}: broker did not confirm ({type(confirmed).__name__})")
+            raise PublishFailed(
+                f"{routing_key}: broker did not confirm ({type(confirmed).__name__})"
+            )

@@ -21,6 +21,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from plut_shared.contracts import Envelope
 from plut_shared.logs import log_context
+from plut_shared.messaging.locks import DocumentLocks
 from plut_shared.messaging.outbox import LEASE_OWNER, LEASE_UNTIL, OUTBOX, PENDING
 from plut_shared.messaging.publisher import EventPublisher
 
@@ -32,12 +33,14 @@ class OutboxRelay:
         self,
         collections: list[AsyncCollection],
         publisher: EventPublisher,
+        locks: DocumentLocks,
         *,
         lease_seconds: float = 30.0,
         sweep_interval: float = 2.0,
     ) -> None:
         self._collections = {c.name: c for c in collections}
         self._publisher = publisher
+        self._locks = locks
         self._lease = timedelta(seconds=lease_seconds)
         self._sweep_interval = sweep_interval
         self._owner = uuid.uuid4().hex
@@ -100,34 +103,42 @@ class OutboxRelay:
     async def _claim(self, collection: AsyncCollection, aggregate_id: Any) -> dict | None:
         now = datetime.now(UTC)
         free = [{LEASE_UNTIL: None}, {LEASE_UNTIL: {"$lt": now}}, {LEASE_OWNER: self._owner}]
-        return await collection.find_one_and_update(
-            {"_id": aggregate_id, PENDING: True, "$or": free},
-            {"$set": {LEASE_OWNER: self._owner, LEASE_UNTIL: now + self._lease}},
-            projection={OUTBOX: 1},
-            return_document=ReturnDocument.AFTER,
-        )
+        async with self._locks.hold(collection.name, aggregate_id):
+            return await collection.find_one_and_update(
+                {"_id": aggregate_id, PENDING: True, "$or": free},
+                {"$set": {LEASE_OWNER: self._owner, LEASE_UNTIL: now + self._lease}},
+                # No projection: FerretDB 1.x does not implement it for findAndModify.
+                return_document=ReturnDocument.AFTER,
+            )
 
     async def _publish_then_remove(
         self, collection: AsyncCollection, aggregate_id: Any, raw: dict[str, Any]
     ) -> None:
         envelope = Envelope.model_validate(raw)
-        with log_context(event_id=envelope.event_id, correlation_id=envelope.correlation_id,
-                         event_type=envelope.event_type):
+        with log_context(
+            event_id=envelope.event_id,
+            correlation_id=envelope.correlation_id,
+            event_type=envelope.event_type,
+        ):
             await self._publisher.publish_event(envelope)
             # Only the head is removed, and only if it is still this event, so
             # a concurrent append never loses an event and order is kept.
-            await collection.update_one(
-                {"_id": aggregate_id, f"{OUTBOX}.0.event_id": envelope.event_id},
-                {"$pop": {OUTBOX: -1}},
-            )
+            async with self._locks.hold(collection.name, aggregate_id):
+                await collection.update_one(
+                    {"_id": aggregate_id, f"{OUTBOX}.0.event_id": envelope.event_id},
+                    {"$pop": {OUTBOX: -1}},
+                )
             self.published += 1
             log.debug("event published")
 
-    async def _release_or_reclaim(self, collection: AsyncCollection, aggregate_id: Any) -> dict | None:
-        released = await collection.update_one(
-            {"_id": aggregate_id, LEASE_OWNER: self._owner, OUTBOX: {"$size": 0}},
-            {"$set": {PENDING: False}, "$unset": {LEASE_OWNER: "", LEASE_UNTIL: ""}},
-        )
+    async def _release_or_reclaim(
+        self, collection: AsyncCollection, aggregate_id: Any
+    ) -> dict | None:
+        async with self._locks.hold(collection.name, aggregate_id):
+            released = await collection.update_one(
+                {"_id": aggregate_id, LEASE_OWNER: self._owner, OUTBOX: {"$size": 0}},
+                {"$set": {PENDING: False}, "$unset": {LEASE_OWNER: "", LEASE_UNTIL: ""}},
+            )
         if released.matched_count:
             return None
         # New events were appended while publishing: take them too, in order.

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from aio_pika.abc import AbstractRobustChannel
 from aio_pika import ExchangeType
+from aio_pika.abc import AbstractRobustChannel
 
 EVENTS_EXCHANGE = "plut.events"
 UNROUTED_EXCHANGE = "plut.events.unrouted"

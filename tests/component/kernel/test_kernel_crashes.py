@@ -1,0 +1,82 @@
+"""Processes killed with SIGKILL lose nothing and apply nothing twice."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Callable
+
+from faststream.rabbit import RabbitBroker
+from plut_shared.contracts import Envelope
+from plut_shared.messaging import EventPublisher
+
+from tests.support.counter_service import CounterService, increment_event
+from tests.support.waiting import eventually
+
+
+async def spawn(amqp_url: str, mongo_url: str, *args: str) -> asyncio.subprocess.Process:
+    env = {**os.environ, "PLUT_AMQP_URL": amqp_url, "PLUT_MONGO_URL": mongo_url}
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.support.crash_child",
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert child.stdout is not None
+    line = await asyncio.wait_for(child.stdout.readline(), timeout=30)
+    assert line.strip() == b"READY"
+    return child
+
+
+async def test_an_event_written_before_a_sigkill_is_published_once_after_restart(
+    start_service: Callable, amqp_url: str, infra, database_name: str, unique_id: str
+) -> None:
+    name = f"kernel-{unique_id}"
+    child = await spawn(amqp_url, infra.mongo_url, "hang-before-publish", name, database_name, "k1")
+    child.kill()
+    await child.wait()
+
+    restarted: CounterService = await start_service()
+    # The dead process's lease on the document expires (1 s here), then a sweep publishes.
+    totals = await eventually(
+        lambda: restarted.db.totals.find_one({"_id": "k1"}), lambda doc: doc is not None
+    )
+    assert totals["total"] == 9
+    await asyncio.sleep(1)  # room for a duplicate publish to show up, if there were one
+    counter = await restarted.db.counters.find_one({"_id": "k1"})
+    assert counter["outbox"] == []
+    assert len(restarted.behaviour.applied) == 1
+    assert restarted.behaviour.calls == 1
+
+
+async def test_an_event_redelivered_after_a_crash_before_ack_changes_nothing(
+    start_service: Callable, amqp_url: str, infra, database_name: str, unique_id: str
+) -> None:
+    name = f"kernel-{unique_id}"
+    child = await spawn(amqp_url, infra.mongo_url, "die-after-effect", name, database_name)
+    envelope = increment_event("k2", 1, amount=6)
+    await publish_once(amqp_url, envelope)
+    assert await asyncio.wait_for(child.wait(), timeout=30) == -9
+
+    survivor: CounterService = await start_service()
+    await eventually(lambda: _calls(survivor), lambda calls: calls >= 1)
+    totals = await survivor.db.totals.find_one({"_id": "k2"})
+    assert totals["total"] == 6
+    assert totals["applied_event_ids"] == [envelope.event_id]
+    assert survivor.behaviour.applied == []  # the redelivery found the effect already applied
+
+
+async def publish_once(amqp_url: str, envelope: Envelope) -> None:
+    broker = RabbitBroker(amqp_url)
+    await broker.connect()
+    try:
+        await EventPublisher(broker).publish_event(envelope)
+    finally:
+        await broker.stop()
+
+
+async def _calls(service: CounterService) -> int:
+    return service.behaviour.calls
