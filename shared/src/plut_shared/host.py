@@ -1,0 +1,154 @@
+"""The parts every service is assembled from, and its one ASGI app.
+
+A service's `bootstrap.py` calls `build_host(...)` with its name, settings,
+consumer queues and outbox collections, then `create_service_app(...)` with
+its routers. The FastAPI lifespan starts the store client, the broker
+(topology, subscribers) and the outbox relay, and stops them in reverse, so
+HTTP commands and event subscribers live in one process. Nothing is created
+at import time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from fastapi import APIRouter, FastAPI, Response
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from plut_shared.auth import TokenRegistry, install_auth
+from plut_shared.logs import configure_logging
+from plut_shared.messaging import (
+    AggregateWriter,
+    ConsumerQueue,
+    DocumentLocks,
+    MessagingRuntime,
+    OutboxRelay,
+    create_outbox_indexes,
+    topology_from_settings,
+)
+from plut_shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+StartupHook = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class ServiceHost:
+    service: str
+    settings: ServiceSettings
+    mongo: AsyncMongoClient
+    db: AsyncDatabase
+    messaging: MessagingRuntime
+    locks: DocumentLocks
+    relay: OutboxRelay
+    writer: AggregateWriter
+    outbox_collections: tuple[str, ...]
+    on_start: list[StartupHook] = field(default_factory=list)
+    on_stop: list[StartupHook] = field(default_factory=list)
+
+    async def start(self) -> None:
+        for name in self.outbox_collections:
+            await create_outbox_indexes(self.db[name])
+        for hook in self.on_start:
+            await hook()
+        await self.messaging.start()
+        self.relay.start()
+        log.info("service started")
+
+    async def stop(self) -> None:
+        # Stop taking new messages first; in-flight ones finish or return to the queue.
+        await self.messaging.stop()
+        await self.relay.stop()
+        for hook in self.on_stop:
+            await hook()
+        await self.mongo.close()
+        log.info("service stopped")
+
+    async def healthy(self) -> dict[str, bool]:
+        try:
+            await self.db.command("ping")
+            store = True
+        except Exception:
+            store = False
+        broker = await self.messaging.broker.ping(timeout=2)
+        return {"store": store, "broker": bool(broker)}
+
+
+def build_host(
+    service: str,
+    settings: ServiceSettings,
+    *,
+    queues: tuple[ConsumerQueue, ...] = (),
+    outbox_collections: Sequence[str] = (),
+) -> ServiceHost:
+    mongo: AsyncMongoClient = AsyncMongoClient(settings.mongo_url, tz_aware=True)
+    db = mongo[settings.database or service]
+    messaging = MessagingRuntime(
+        service, settings, topology_from_settings(service, settings, queues)
+    )
+    locks = DocumentLocks()
+    relay = OutboxRelay(
+        [db[name] for name in outbox_collections],
+        messaging.publisher,
+        locks,
+        sweep_interval=settings.relay_sweep_interval_s,
+        lease_seconds=settings.relay_lease_s,
+    )
+    return ServiceHost(
+        service=service,
+        settings=settings,
+        mongo=mongo,
+        db=db,
+        messaging=messaging,
+        locks=locks,
+        relay=relay,
+        writer=AggregateWriter(locks, relay),
+        outbox_collections=tuple(outbox_collections),
+    )
+
+
+def health_router(host: ServiceHost) -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/health", summary="Liveness and readiness: store and broker reachable")
+    async def health(response: Response) -> dict[str, object]:
+        checks = await host.healthy()
+        ok = all(checks.values())
+        response.status_code = 200 if ok else 503
+        return {"status": "ok" if ok else "degraded", **checks}
+
+    return router
+
+
+def create_service_app(
+    host: ServiceHost,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    tokens: TokenRegistry,
+    configure_logs: bool = True,
+) -> FastAPI:
+    if configure_logs:
+        configure_logging(host.service, host.settings.log_level)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await host.start()
+        try:
+            yield
+        finally:
+            await host.stop()
+
+    app = FastAPI(title=title, description=description, lifespan=lifespan)
+    app.state.host = host
+    install_auth(app, tokens)
+    app.include_router(health_router(host))
+    for router in routers:
+        app.include_router(router)
+    return app
