@@ -9,6 +9,7 @@ from faststream.rabbit import RabbitBroker
 from faststream.rabbit.schemas import Channel
 
 from plut_shared.messaging.consumer import EventConsumer, Handler, RetryPolicy
+from plut_shared.messaging.docs import document_publications
 from plut_shared.messaging.publisher import EventPublisher
 from plut_shared.messaging.topology import ConsumerQueue, ServiceTopology, declare_service
 from plut_shared.settings import ServiceSettings
@@ -43,8 +44,11 @@ class MessagingRuntime:
                 on_return_raises=True,
             ),
             logger=logging.getLogger(f"{service}.broker"),
+            # Documents name the compose host, never the URL (and password) in use.
+            specification_url="amqp://rabbitmq:5672/",
         )
         self.publisher = EventPublisher(self.broker)
+        document_publications(self.broker, service)
         self.consumers: list[EventConsumer] = []
 
     def consume(self, purpose: str, handlers: dict[str, Handler]) -> EventConsumer:
