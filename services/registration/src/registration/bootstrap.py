@@ -1,0 +1,46 @@
+"""Composition root: builds the host, repository, handlers and routes. Nothing at import time."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from plut_shared.auth import AuthSettings, TokenRegistry
+from plut_shared.host import build_host, create_service_app
+
+from registration.adapters.audit import AuditTrail
+from registration.adapters.repository import ENTERPRISES, EnterpriseRepository
+from registration.bulk_import import BulkImporter
+from registration.config import RegistrationSettings
+from registration.entrypoints.errors import install_error_handlers
+from registration.entrypoints.http import Wiring, router
+from registration.handlers import SERVICE, RegistrationHandlers
+
+DESCRIPTION = """\
+Registry of the UMKM a PLUT centre serves: identity checks (NIK, NIB, phone),
+PP 7/2021 scale classes, deduplication, consent per purpose, data-subject rights
+(UU 27/2022: export, correction, erasure) with an audit trail, and bulk import.
+Every change is published as a `registration.umkm.*` event through the outbox.
+Every endpoint except `/health` needs a bearer token.
+"""
+
+
+def create_app(
+    settings: RegistrationSettings | None = None, tokens: TokenRegistry | None = None
+) -> FastAPI:
+    settings = settings or RegistrationSettings()
+    tokens = tokens or TokenRegistry.from_settings(AuthSettings())
+    host = build_host(SERVICE, settings, outbox_collections=[ENTERPRISES])
+    repository = EnterpriseRepository(host.db, host.writer)
+    audit = AuditTrail(host.db)
+    host.on_start.extend([repository.create_indexes, audit.create_indexes])
+    handlers = RegistrationHandlers(repository, audit)
+    importer = BulkImporter(handlers, concurrency=settings.import_concurrency)
+    app = create_service_app(
+        host,
+        title="PLUT registration service",
+        description=DESCRIPTION,
+        routers=[router],
+        tokens=tokens,
+    )
+    app.state.registration = Wiring(handlers, importer, settings)
+    install_error_handlers(app)
+    return app

@@ -1,0 +1,197 @@
+"""HTTP routes: a few lines each; the use cases live in `handlers` and `bulk_import`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import (
+    APIRouter,
+    Depends,
+    File,
+    Header,
+    HTTPException,
+    Query,
+    Request,
+    Response,
+    UploadFile,
+    status,
+)
+from plut_shared.auth import CurrentPrincipal, Principal, Role
+from plut_shared.contracts import new_event_id
+from plut_shared.contracts.registration import ScaleClass
+
+from registration.adapters.repository import SearchFilter
+from registration.bulk_import import BulkImporter
+from registration.config import RegistrationSettings
+from registration.domain.commands import (
+    CorrectProfile,
+    RegisterEnterprise,
+    SetConsent,
+    UpdateFinancials,
+)
+from registration.entrypoints.errors import DuplicateProblem, ValidationProblem
+from registration.entrypoints.views import (
+    AuditEntryView,
+    EnterprisePage,
+    EnterpriseView,
+    ImportReportView,
+)
+from registration.handlers import Actor, RegistrationHandlers
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """What routes need, put on `app.state.registration` by the composition root."""
+
+    handlers: RegistrationHandlers
+    importer: BulkImporter
+    settings: RegistrationSettings
+
+
+def _wiring(request: Request) -> Wiring:
+    wiring: Wiring = request.app.state.registration
+    return wiring
+
+
+def _actor(principal: Principal, response: Response, correlation_id: str | None) -> Actor:
+    correlation_id = correlation_id or new_event_id()
+    response.headers["X-Correlation-ID"] = correlation_id
+    centres = None if principal.all_centres else principal.centres
+    return Actor(principal.subject, principal.role, centres, correlation_id, principal.sees_nik)
+
+
+def reader(
+    principal: CurrentPrincipal,
+    response: Response,
+    x_correlation_id: Annotated[str | None, Header(max_length=128)] = None,
+) -> Actor:
+    return _actor(principal, response, x_correlation_id)
+
+
+def writer(
+    principal: CurrentPrincipal,
+    response: Response,
+    x_correlation_id: Annotated[str | None, Header(max_length=128)] = None,
+) -> Actor:
+    principal.require_role(Role.ADMIN, Role.OFFICER)
+    return _actor(principal, response, x_correlation_id)
+
+
+def auditor(principal: CurrentPrincipal, response: Response) -> Actor:
+    principal.require_role(Role.ADMIN)
+    return _actor(principal, response, None)
+
+
+Reader = Annotated[Actor, Depends(reader)]
+Writer = Annotated[Actor, Depends(writer)]
+Handlers = Annotated[Wiring, Depends(_wiring)]
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Missing or unknown bearer token"},
+    404: {"description": "Unknown id, or an enterprise of another centre"},
+    409: {"model": DuplicateProblem, "description": "NIK, NIB or phone already registered"},
+    422: {"model": ValidationProblem, "description": "One message per invalid field"},
+}
+router = APIRouter(tags=["enterprises"], responses=_ERRORS)
+
+
+@router.post("/enterprises", status_code=status.HTTP_201_CREATED, summary="Register an UMKM")
+async def register(command: RegisterEnterprise, actor: Writer, w: Handlers) -> EnterpriseView:
+    stored = await w.handlers.register(command, actor)
+    return EnterpriseView.of(stored, sees_nik=actor.sees_nik)
+
+
+@router.get("/enterprises", summary="Search and list enterprises of the caller's centres")
+async def search(
+    actor: Reader,
+    w: Handlers,
+    centre_id: str | None = None,
+    sector: str | None = None,
+    scale_class: ScaleClass | None = None,
+    q: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> EnterprisePage:
+    centres = actor.centres
+    if centre_id is not None:
+        # Another centre's records look absent: an empty page, not a 403.
+        allowed = actor.can_access(centre_id)
+        centres = frozenset({centre_id}) if allowed else frozenset()
+    where = SearchFilter(centres, sector, scale_class, q)
+    found, total = await w.handlers.search(where, actor, limit=limit, offset=offset)
+    items = [EnterpriseView.of(s, sees_nik=actor.sees_nik) for s in found]
+    return EnterprisePage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/enterprises/{umkm_id}", summary="One enterprise")
+async def read(umkm_id: str, actor: Reader, w: Handlers) -> EnterpriseView:
+    return EnterpriseView.of(await w.handlers.read(umkm_id, actor), sees_nik=actor.sees_nik)
+
+
+@router.patch("/enterprises/{umkm_id}", summary="Correct the profile (right to rectification)")
+async def correct(
+    umkm_id: str, command: CorrectProfile, actor: Writer, w: Handlers
+) -> EnterpriseView:
+    stored = await w.handlers.correct(umkm_id, command, actor)
+    return EnterpriseView.of(stored, sees_nik=actor.sees_nik)
+
+
+@router.patch(
+    "/enterprises/{umkm_id}/financials", summary="New capital or sales; recomputes the class"
+)
+async def update_financials(
+    umkm_id: str, command: UpdateFinancials, actor: Writer, w: Handlers
+) -> EnterpriseView:
+    stored = await w.handlers.update_financials(umkm_id, command, actor)
+    return EnterpriseView.of(stored, sees_nik=actor.sees_nik)
+
+
+@router.post("/enterprises/{umkm_id}/consents", summary="Give or withdraw consent for a purpose")
+async def set_consent(
+    umkm_id: str, command: SetConsent, actor: Writer, w: Handlers
+) -> EnterpriseView:
+    stored = await w.handlers.set_consent(umkm_id, command, actor)
+    return EnterpriseView.of(stored, sees_nik=actor.sees_nik)
+
+
+@router.get("/enterprises/{umkm_id}/export", summary="All data held on the owner, as JSON")
+async def export(umkm_id: str, actor: Writer, w: Handlers) -> dict[str, Any]:
+    return await w.handlers.export(umkm_id, actor)
+
+
+@router.post("/enterprises/{umkm_id}/erase", summary="Anonymise the owner; statistics are kept")
+async def erase(umkm_id: str, actor: Writer, w: Handlers) -> EnterpriseView:
+    stored = await w.handlers.erase(umkm_id, actor)
+    return EnterpriseView.of(stored, sees_nik=actor.sees_nik)
+
+
+@router.post("/enterprises/import", summary="Register many UMKM from a CSV or XLSX file")
+async def import_file(
+    actor: Writer,
+    w: Handlers,
+    file: Annotated[UploadFile, File(description="CSV (`,` or `;`) or XLSX, header in row 1")],
+    centre_id: Annotated[str | None, Query(description="Centre for rows without one")] = None,
+) -> ImportReportView:
+    limit = w.settings.import_max_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, f"file over {limit} bytes")
+    if centre_id is None and actor.centres is not None and len(actor.centres) == 1:
+        (centre_id,) = actor.centres
+    report = await w.importer.run(data, file.filename or "", centre_id, actor)
+    return ImportReportView.of(report)
+
+
+@router.get("/audit", tags=["audit"], summary="Who read or changed which enterprise, and when")
+async def audit(
+    actor: Annotated[Actor, Depends(auditor)],
+    w: Handlers,
+    umkm_id: str | None = None,
+    subject: Annotated[str | None, Query(description="Only this actor's entries")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[AuditEntryView]:
+    entries = await w.handlers.audit.entries(
+        umkm_id=umkm_id, actor=subject, centre_ids=actor.centres, limit=limit
+    )
+    return [AuditEntryView.of(entry) for entry in entries]

@@ -1,0 +1,36 @@
+"""The registration service as one ASGI app against the real broker and store."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from registration.bootstrap import create_app
+from registration.config import RegistrationSettings
+
+from tests.component.registration.examples import token_registry
+from tests.support.event_probe import EventProbe
+
+
+@pytest.fixture
+async def client(infra, amqp_url: str, database_name: str) -> AsyncIterator[httpx.AsyncClient]:
+    settings = RegistrationSettings(
+        amqp_url=amqp_url,
+        mongo_url=infra.mongo_url,
+        database=database_name,
+        relay_sweep_interval_s=0.5,
+    )
+    app = create_app(settings, token_registry())
+    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            yield http
+
+
+@pytest.fixture
+async def events(client: httpx.AsyncClient, amqp_url: str) -> AsyncIterator[EventProbe]:
+    # After `client`: the service has declared the exchange the probe binds to.
+    async with EventProbe(amqp_url, ["registration.#"]) as probe:
+        yield probe
