@@ -1,1 +1,1 @@
-"""Adapters of the notifications service: delivery channels (and, later, storage)."""
+"""Adapters of the notifications service: delivery channels, contact book, message store."""

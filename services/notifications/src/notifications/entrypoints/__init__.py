@@ -1,0 +1,1 @@
+"""How the outside world reaches the service: the HTTP API and the ASGI app factory."""
