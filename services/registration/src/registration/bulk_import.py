@@ -81,7 +81,7 @@ class BulkImporter:
             if row.command is None:
                 report.reject(row.row_number, row.errors)
             elif not actor.can_access(row.command.centre_id):
-                report.reject(row.row_number, [("centre_id", "you may not register for it")])
+                report.reject(row.row_number, [("centre_id", "row belongs to another PLUT centre")])
             else:
                 try:
                     built.append(

@@ -13,7 +13,7 @@ from typing import Any
 from plut_shared.contracts import Envelope
 from plut_shared.messaging import AggregateWriter
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import OperationFailure
 
 from registration.adapters.keys import KEY_FIELD, identity_keys, place_keys
 from registration.domain.enterprise import Enterprise
@@ -76,7 +76,9 @@ class EnterpriseRepository:
         doc = {"_id": enterprise.umkm_id, **_document(enterprise), REVIEW: possible_duplicates}
         try:
             await self._writer.insert(self._collection, doc, events)
-        except DuplicateKeyError:
+        except OperationFailure as error:
+            if not _is_duplicate_key(error):
+                raise
             raise await self._duplicate_of(doc) from None
 
     async def save(
@@ -88,7 +90,9 @@ class EnterpriseRepository:
             await self._writer.update(
                 self._collection, enterprise.umkm_id, expected_version, {"$set": doc}, events
             )
-        except DuplicateKeyError:
+        except OperationFailure as error:
+            if not _is_duplicate_key(error):
+                raise
             raise await self._duplicate_of(doc, enterprise.umkm_id) from None
 
     async def _duplicate_of(self, doc: dict[str, Any], own_id: str | None = None) -> Exception:
@@ -131,6 +135,12 @@ class EnterpriseRepository:
         # UUIDv7 ids sort by registration time, so pages are stable as records arrive.
         cursor = self._collection.find(query).sort("_id", 1).skip(offset).limit(limit)
         return [_stored(doc) async for doc in cursor], total
+
+
+def _is_duplicate_key(error: OperationFailure) -> bool:
+    # FerretDB 1.x reports a unique violation on update as an InternalError
+    # carrying SQLite's message, not as code 11000 as MongoDB does.
+    return error.code in (11000, 11001) or "UNIQUE constraint failed" in str(error)
 
 
 def _query(where: SearchFilter) -> dict[str, Any]:
