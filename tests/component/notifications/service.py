@@ -66,6 +66,11 @@ class RunningService:
     events: EventProbe
     settings: NotificationsSettings
     clock: Clock
+    stack: contextlib.AsyncExitStack
+
+    async def stop(self) -> None:
+        """Shut the service down (lifespan shutdown), as a deploy or a crash-restart would."""
+        await self.stack.aclose()
 
     @property
     def db(self) -> AsyncDatabase:
@@ -122,12 +127,13 @@ def settings_for(
 async def running_service(
     mongo_url: str, amqp_url: str, database: str, smtp: SmtpSink, provider: FakeMessagingProvider
 ) -> AsyncIterator[Any]:
-    stack = contextlib.AsyncExitStack()
+    started: list[RunningService] = []
 
     async def start(clock: Clock | None = None, **overrides: Any) -> RunningService:
         settings = settings_for(amqp_url, mongo_url, database, smtp, provider, **overrides)
         clock = clock or DaytimeClock()
         app = create_app(settings, token_registry(), clock=clock)
+        stack = contextlib.AsyncExitStack()
         manager = await stack.enter_async_context(
             LifespanManager(app, startup_timeout=30, shutdown_timeout=30)
         )
@@ -137,7 +143,12 @@ async def running_service(
         )
         # After start-up: the service has declared the exchange the probe binds to.
         events = await stack.enter_async_context(EventProbe(amqp_url, ["notifications.#"]))
-        return RunningService(app, http, events, settings, clock)
+        service = RunningService(app, http, events, settings, clock, stack)
+        started.append(service)
+        return service
 
-    async with stack:
+    try:
         yield start
+    finally:
+        for service in reversed(started):
+            await service.stop()

@@ -111,9 +111,9 @@ def _dispatcher(
         clock,
         policy,
         poll_interval=settings.dispatch_poll_interval_s,
-        batch=settings.dispatch_batch,
         concurrency=settings.dispatch_concurrency,
         lease=timedelta(seconds=settings.send_lease_s),
+        shutdown_grace=settings.dispatch_shutdown_grace_s,
     )
 
 

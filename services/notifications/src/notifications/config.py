@@ -36,8 +36,10 @@ class NotificationsSettings(ServiceSettings):
     dispatch_poll_interval_s: float = Field(
         default=5.0, gt=0, description="How often the dispatcher looks for due messages."
     )
-    dispatch_batch: int = Field(default=50, ge=1, description="Messages taken per round.")
     dispatch_concurrency: int = Field(default=10, ge=1, description="Sends in flight at once.")
+    dispatch_shutdown_grace_s: float = Field(
+        default=10.0, ge=0, description="How long stopping waits for sends in flight."
+    )
     send_lease_s: float = Field(
         default=120.0,
         gt=0,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
@@ -46,19 +47,21 @@ class Dispatcher:
         policy: RetryPolicy,
         *,
         poll_interval: float,
-        batch: int = 50,
         concurrency: int = 10,
         lease: timedelta = timedelta(minutes=2),
+        shutdown_grace: float = 10.0,
     ) -> None:
         self._messages = messages
         self._clock = clock
         self._sender = Sender(messages, contacts, channels, clock, policy)
         self._poll_interval = poll_interval
-        self._batch = batch
-        self._slots = asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency
         self._lease = lease
+        self._shutdown_grace = shutdown_grace
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        # Sends in flight, by message id: a slow provider holds up only its own messages.
+        self._in_flight: dict[str, asyncio.Task[None]] = {}
 
     def wake(self) -> None:
         self._wake.set()
@@ -72,6 +75,14 @@ class Dispatcher:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        sends = list(self._in_flight.values())
+        if sends:
+            # Let sends finish; one cut short stays `sending` and is retaken after
+            # its lease with the same idempotency key.
+            _, unfinished = await asyncio.wait(sends, timeout=self._shutdown_grace)
+            for send in unfinished:
+                send.cancel()
+            await asyncio.gather(*unfinished, return_exceptions=True)
 
     async def _run(self) -> None:
         while True:
@@ -79,9 +90,7 @@ class Dispatcher:
                 await asyncio.wait_for(self._wake.wait(), self._poll_interval)
             self._wake.clear()
             try:
-                # A full batch means more may be due: go round again at once.
-                while await self.dispatch_due() >= self._batch:
-                    pass
+                self._launch(await self._due())
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -89,21 +98,42 @@ class Dispatcher:
                 log.warning("dispatch round failed", exc_info=True)
 
     async def dispatch_due(self) -> int:
-        """One round: send every message that is due now; returns how many were taken."""
-        due = await self._messages.due(self._clock.now(), self._batch)
-        await asyncio.gather(*(self._guarded(document) for document in due))
-        return len(due)
+        """One round, waiting for its sends; returns how many messages it took."""
+        sends = self._launch(await self._due())
+        await asyncio.gather(*sends)
+        return len(sends)
+
+    async def _due(self) -> list[Document]:
+        room = self._concurrency - len(self._in_flight)
+        if room <= 0:
+            return []
+        due = await self._messages.due(self._clock.now(), room + len(self._in_flight))
+        return [doc for doc in due if doc["_id"] not in self._in_flight][:room]
+
+    def _launch(self, documents: list[Document]) -> list[asyncio.Task[None]]:
+        sends = []
+        for document in documents:
+            send = asyncio.create_task(self._guarded(document))
+            self._in_flight[document["_id"]] = send
+            send.add_done_callback(functools.partial(self._finished, document["_id"]))
+            sends.append(send)
+        return sends
+
+    def _finished(self, message_id: str, _: asyncio.Task[None]) -> None:
+        self._in_flight.pop(message_id, None)
+        self._wake.set()  # room for the next due message
 
     async def _guarded(self, document: Document) -> None:
-        async with self._slots:
-            with log_context(message_id=document["_id"], correlation_id=document["correlation_id"]):
-                try:
-                    await self._take(document)
-                except Exception:
-                    log.exception("message dispatch failed; it stays due")
+        with log_context(message_id=document["_id"], correlation_id=document["correlation_id"]):
+            try:
+                await self._take(document)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("message dispatch failed; it stays due")
 
     async def _take(self, document: Document) -> None:
         claimed = await self._messages.claim(document, t.claimed(self._clock.now() + self._lease))
         if claimed is None:
-            return  # another round or replica has it
+            return  # another replica has it
         await self._sender.send(claimed)
