@@ -53,11 +53,16 @@ async def test_an_erasure_purges_the_contact_and_every_message_of_personal_data(
     contact = await erased_contact(service, umkm_id, erasure.event_id)
     assert contact["is_erased"] is True
     assert not {"owner_name", "business_name", "phone", "email"} & set(contact)
+    # The contact goes first (nothing can be sent after it), then the messages.
+    scrubbed = await eventually(
+        lambda: service.messages(umkm_id),
+        lambda docs: all("erased_at" in doc for doc in docs),
+    )
+    messages = {doc["template"]: doc for doc in scrubbed}
+    assert all("payload" not in doc for doc in messages.values())
     stored = await stored_text(service, umkm_id)
     for personal in PERSONAL:
         assert personal not in stored
-    messages = {doc["template"]: doc for doc in await service.messages(umkm_id)}
-    assert all("payload" not in doc for doc in messages.values())
     assert messages["welcome"]["state"] == "delivered"
     assert messages["training_reminder"]["state"] == "cancelled"
     assert messages["training_reminder"]["cancel_reason"] == "erased"
@@ -73,6 +78,9 @@ async def test_an_erased_owner_hears_nothing_more(service, provider, unique_id):
     again = erased(umkm_id)
     await service.publish(again)
     await erased_contact(service, umkm_id, again.event_id)
+    await eventually(
+        lambda: service.messages(umkm_id), lambda docs: all("erased_at" in doc for doc in docs)
+    )
     await service.dispatcher.dispatch_due()
     assert len(provider.requests) == 2
     ids = {doc["_id"] for doc in await service.messages(umkm_id)}

@@ -112,3 +112,19 @@ async def test_a_changed_phone_number_is_used_for_the_next_message(service, prov
     [request] = await provider.wait_for(1, timeout=20)
     assert request.channel == "sms"
     assert request.to == "+6285711112222"
+
+
+async def test_sending_and_retrying_log_ids_but_no_personal_data(
+    service, provider, smtp_sink, unique_id, caplog
+):
+    caplog.set_level("DEBUG")
+    provider.fail_next(400)  # WhatsApp refused: falls back to SMS, through more code paths
+    umkm_id = f"umkm-{unique_id}"
+    await service.publish(registered(umkm_id))
+    [message] = await delivered_state(service, umkm_id)
+    # Our code and the kernel; driver libraries' DEBUG frame dumps are off in production.
+    ours = [r for r in caplog.records if r.name.startswith(("notifications", "plut_shared"))]
+    logged = " ".join(f"{record.getMessage()} {vars(record)}" for record in ours)
+    assert message["_id"] in logged
+    for personal in (PHONE, EMAIL, OWNER, BUSINESS, "3576014101900001", "selamat datang"):
+        assert personal not in logged
