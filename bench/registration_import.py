@@ -153,12 +153,9 @@ async def main(argv: list[str] | None = None) -> None:
             settings = base.model_copy(
                 update={"amqp_url": vhost.url, "database": f"bench_reg_{uuid.uuid4().hex[:8]}"}
             )
-            show(
-                fmt.upper(),
-                args.rows,
-                parse_only(data, out.name),
-                await full_import(settings, data, out.name),
-            )
+            parsed, window = parse_only(data, out.name), args.publish_window
+            full = await full_import(settings, data, out.name, window)
+            show(fmt.upper(), args.rows, parsed, full, window)
 
 
 if __name__ == "__main__":
