@@ -116,3 +116,24 @@ async def test_the_audit_trail_names_who_read_or_changed_an_enterprise_without_p
     assert response.json()[1]["correlation_id"] == unique_id
     for secret in (body["nik"], body["owner_name"], umkm["owner"]["phone"], body["business_name"]):
         assert secret not in response.text
+
+
+async def test_the_openapi_document_describes_every_endpoint_and_the_bearer_scheme(
+    client: httpx.AsyncClient,
+):
+    spec = (await client.get("/openapi.json")).json()
+
+    assert set(spec["paths"]) == {
+        "/health",
+        "/enterprises",
+        "/enterprises/{umkm_id}",
+        "/enterprises/{umkm_id}/financials",
+        "/enterprises/{umkm_id}/consents",
+        "/enterprises/{umkm_id}/export",
+        "/enterprises/{umkm_id}/erase",
+        "/enterprises/import",
+        "/audit",
+    }
+    assert "HTTPBearer" in spec["components"]["securitySchemes"]
+    conflict = spec["paths"]["/enterprises"]["post"]["responses"]["409"]
+    assert conflict["content"]["application/json"]["schema"]["$ref"].endswith("DuplicateProblem")

@@ -26,8 +26,9 @@ Every endpoint except `/health` needs a bearer token.
 def create_app(
     settings: RegistrationSettings | None = None, tokens: TokenRegistry | None = None
 ) -> FastAPI:
-    settings = settings or RegistrationSettings()
-    tokens = tokens or TokenRegistry.from_settings(AuthSettings())
+    settings = settings if settings is not None else RegistrationSettings()
+    # `is None`, not `or`: an empty registry is falsy yet a deliberate choice.
+    tokens = tokens if tokens is not None else TokenRegistry.from_settings(AuthSettings())
     host = build_host(SERVICE, settings, outbox_collections=[ENTERPRISES])
     repository = EnterpriseRepository(host.db, host.writer)
     audit = AuditTrail(host.db)
