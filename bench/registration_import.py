@@ -70,7 +70,7 @@ def parse_only(data: bytes, name: str) -> tuple[float, int]:
 
 
 async def full_import(
-    settings: RegistrationSettings, data: bytes, name: str, window: float
+    settings: RegistrationSettings, data: bytes, name: str, window: float, pause_relay: bool
 ) -> dict[str, Any]:
     tokens = TokenRegistry(
         [TokenEntry.for_token(TOKEN, subject="bench", role="admin", centres=["*"])]
@@ -82,6 +82,8 @@ async def full_import(
         async with httpx.AsyncClient(
             transport=transport, base_url="http://bench", timeout=None
         ) as http:
+            if pause_relay:  # isolates the import path from the relay's store traffic
+                await app.state.host.relay.stop()
             started = time.perf_counter()
             report = (
                 await http.post(
@@ -142,6 +144,9 @@ async def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--publish-window", type=float, default=30.0, help="seconds to watch the relay"
     )
+    parser.add_argument(
+        "--pause-relay", action="store_true", help="measure the import with the relay stopped"
+    )
     args = parser.parse_args(argv)
     generator = _generator()
     base = RegistrationSettings()
@@ -154,7 +159,7 @@ async def main(argv: list[str] | None = None) -> None:
                 update={"amqp_url": vhost.url, "database": f"bench_reg_{uuid.uuid4().hex[:8]}"}
             )
             parsed, window = parse_only(data, out.name), args.publish_window
-            full = await full_import(settings, data, out.name, window)
+            full = await full_import(settings, data, out.name, window, args.pause_relay)
             show(fmt.upper(), args.rows, parsed, full, window)
 
 

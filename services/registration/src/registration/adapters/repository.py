@@ -106,13 +106,20 @@ class EnterpriseRepository:
         return DuplicateIdentity("identity", None)  # the other write was undone meanwhile
 
     async def holders(self, keys: dict[str, list[str]]) -> dict[tuple[str, str], str]:
-        """(key field, digest) -> umkm_id for every given digest already stored, in few queries."""
+        """(key field, digest) -> umkm_id for every given digest already stored."""
+        wanted = {(key_field, digest) for key_field, digests in keys.items() for digest in digests}
+        if len(wanted) <= _LOOKUP_CHUNK:
+            query: dict[str, Any] = {"$or": [{k: {"$in": d}} for k, d in keys.items() if d]}
+        else:
+            # FerretDB 1.x scans the whole collection for each `$in` query, so
+            # for a big file one streamed pass over the keys beats many queries.
+            query = {}
         found: dict[tuple[str, str], str] = {}
-        for key_field, digests in keys.items():
-            for start in range(0, len(digests), _LOOKUP_CHUNK):
-                chunk = digests[start : start + _LOOKUP_CHUNK]
-                cursor = self._collection.find({key_field: {"$in": chunk}}, {key_field: 1})
-                async for doc in cursor:
+        if query == {"$or": []}:
+            return found
+        async for doc in self._collection.find(query, dict.fromkeys(keys, 1)):
+            for key_field in keys:
+                if (key_field, doc[key_field]) in wanted:
                     found[(key_field, doc[key_field])] = doc["_id"]
         return found
 
