@@ -97,7 +97,7 @@ def is_local(url: str) -> bool:
 
 
 def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, check=True, **kwargs)  # noqa: S603 - fixed commands
+    return subprocess.run(cmd, check=True, **kwargs)
 
 
 def install_rabbitmq() -> None:
@@ -116,8 +116,10 @@ def ensure_broker() -> None:
         if shutil.which("rabbitmq-server") is None:
             install_rabbitmq()
         # The management plugin gives tests a vhost API and operators a console.
-        run(["rabbitmq-plugins", "enable", "--offline", "rabbitmq_management"],
-            stdout=subprocess.DEVNULL)
+        run(
+            ["rabbitmq-plugins", "enable", "--offline", "rabbitmq_management"],
+            stdout=subprocess.DEVNULL,
+        )
         log("starting rabbitmq-server")
         run(["rabbitmq-server", "-detached"])
         wait_until(broker_answers, "RabbitMQ broker", 120, RABBITMQ_LOG_DIR)
@@ -144,7 +146,7 @@ def build_ferretdb() -> None:
     started = time.monotonic()
     source = STATE / "src" / f"ferretdb-{FERRETDB_VERSION}"
     if not source.exists():
-        module_dir = subprocess.check_output(  # noqa: S603
+        module_dir = subprocess.check_output(
             ["go", "mod", "download", "-json", f"{FERRETDB_MODULE}@{FERRETDB_VERSION}"],
             text=True,
         )
@@ -173,7 +175,7 @@ def ensure_store() -> None:
     FERRETDB_LOG.parent.mkdir(parents=True, exist_ok=True)
     log("starting FerretDB (SQLite backend)")
     with FERRETDB_LOG.open("ab") as log_file:
-        process = subprocess.Popen(  # noqa: S603
+        process = subprocess.Popen(
             [
                 str(FERRETDB_BIN),
                 "--handler=sqlite",

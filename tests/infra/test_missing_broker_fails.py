@@ -23,9 +23,22 @@ def test_the_infrastructure_tests_fail_naming_the_broker_when_it_does_not_answer
         "PLUT_TEST_CONTAINERS": "off",
     }
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
-         "tests/infra/test_real_infrastructure.py", "-k", "confirmed"],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "tests/infra/test_real_infrastructure.py",
+            "-k",
+            "confirmed",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     output = result.stdout + result.stderr
     assert result.returncode != 0

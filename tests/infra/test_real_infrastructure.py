@@ -18,8 +18,9 @@ async def test_a_confirmed_persistent_message_is_consumed_from_a_durable_queue(
         channel = await connection.channel(publisher_confirms=True)
         queue = await channel.declare_queue(f"probe-{unique_id}", durable=True)
         confirmation = await channel.default_exchange.publish(
-            aio_pika.Message(b"halo", delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                             message_id=unique_id),
+            aio_pika.Message(
+                b"halo", delivery_mode=aio_pika.DeliveryMode.PERSISTENT, message_id=unique_id
+            ),
             routing_key=queue.name,
         )
         assert type(confirmation).__name__ == "Ack"
@@ -43,7 +44,9 @@ async def test_a_document_written_with_the_async_client_reads_back(
     mongo_client: AsyncMongoClient, database_name: str
 ) -> None:
     collection = mongo_client[database_name]["enterprises"]
-    await collection.insert_one({"_id": "umkm-1", "business_name": "Sepatu Maja", "capital": 750_000_000})
+    await collection.insert_one(
+        {"_id": "umkm-1", "business_name": "Sepatu Maja", "capital": 750_000_000}
+    )
     found = await collection.find_one({"_id": "umkm-1"})
     assert found == {"_id": "umkm-1", "business_name": "Sepatu Maja", "capital": 750_000_000}
 

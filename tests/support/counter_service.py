@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from plut_shared.contracts import Envelope, Payload, event, make_envelope
 from plut_shared.messaging import (
@@ -96,17 +97,16 @@ def make_handler(db: AsyncDatabase, behaviour: Behaviour):
     return on_increment
 
 
-def settings_for(amqp_url: str, mongo_url: str, **overrides) -> ServiceSettings:
-    return ServiceSettings(
-        amqp_url=amqp_url,
-        mongo_url=mongo_url,
-        retry_delays_ms=(200, 400),
-        immediate_attempts=2,
-        relay_sweep_interval_s=0.2,
-        relay_lease_s=1.0,
-        graceful_timeout_s=5,
-        **overrides,
-    )
+def settings_for(amqp_url: str, mongo_url: str, **overrides: Any) -> ServiceSettings:
+    """Short retry delays and leases, so failure paths run in seconds."""
+    fast: dict[str, Any] = {
+        "retry_delays_ms": (200, 400),
+        "immediate_attempts": 2,
+        "relay_sweep_interval_s": 0.2,
+        "relay_lease_s": 1.0,
+        "graceful_timeout_s": 5,
+    }
+    return ServiceSettings(amqp_url=amqp_url, mongo_url=mongo_url, **{**fast, **overrides})
 
 
 class CounterService:

@@ -61,11 +61,14 @@ class ServiceHost:
         log.info("service started")
 
     async def stop(self) -> None:
-        # Stop taking new messages first; in-flight ones finish or return to the queue.
-        await self.messaging.stop()
-        await self.relay.stop()
+        # Background workers first (their last writes may carry events), then the
+        # relay publishes what they left, then the broker: in-flight handlers
+        # finish or their messages return to the queue. Anything still in an
+        # outbox leaves with the start-up sweep of the next run.
         for hook in self.on_stop:
             await hook()
+        await self.relay.stop()
+        await self.messaging.stop()
         await self.mongo.close()
         log.info("service stopped")
 

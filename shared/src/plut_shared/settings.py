@@ -39,7 +39,9 @@ class ServiceSettings(BaseSettings):
     delivery_limit: int = Field(default=5, ge=1, description="Redeliveries before parking.")
     prefetch: int = Field(default=20, ge=1, description="Unacked messages per consumer.")
     graceful_timeout_s: float = Field(default=15.0, description="Wait for in-flight handlers.")
-    relay_sweep_interval_s: float = Field(default=2.0, description="Outbox sweep period.")
+    relay_sweep_interval_s: float = Field(
+        default=30.0, description="Period of the outbox sweep for events a crash left behind."
+    )
     relay_lease_s: float = Field(
         default=30.0, description="How long a relay owns a document's outbox before another may."
     )

@@ -1,7 +1,8 @@
 """The outbox relay: publishes events that aggregates carry, in order, once each.
 
 It wakes at once when the service wrote something (`notify`), and sweeps the
-collections every `sweep_interval` for leftovers after a crash. A lease on the
+collections at start-up and every `sweep_interval` for leftovers after a
+crash (a full scan on FerretDB, so not on every write). A lease on the
 aggregate document keeps two replicas from publishing the same events in
 normal operation; if a replica dies, its lease expires and another takes over
 (then an event may be published twice, which idempotent consumers absorb).
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -36,13 +38,15 @@ class OutboxRelay:
         locks: DocumentLocks,
         *,
         lease_seconds: float = 30.0,
-        sweep_interval: float = 2.0,
+        sweep_interval: float = 30.0,
+        retry_pause: float = 1.0,
     ) -> None:
         self._collections = {c.name: c for c in collections}
         self._publisher = publisher
         self._locks = locks
         self._lease = timedelta(seconds=lease_seconds)
         self._sweep_interval = sweep_interval
+        self._retry_pause = retry_pause
         self._owner = uuid.uuid4().hex
         self._wake = asyncio.Event()
         self._hints: set[tuple[str, Any]] = set()
@@ -57,32 +61,46 @@ class OutboxRelay:
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
-    async def stop(self) -> None:
+    async def stop(self, final_drain_s: float = 5.0) -> None:
+        """Stop the loop, then publish what was written just before (bounded in time)."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        try:
+            await asyncio.wait_for(self._drain_hinted(), final_drain_s)
+        except Exception:
+            log.warning("events left in the outbox at shutdown", exc_info=True)
 
     async def _run(self) -> None:
+        next_sweep = 0.0  # sweep at once on start: a crash may have left events behind
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._sweep_interval)
-            self._wake.clear()
             try:
+                if time.monotonic() >= next_sweep:
+                    await self.sweep()
+                    next_sweep = time.monotonic() + self._sweep_interval
                 await self._drain_hinted()
-                await self.sweep()
             except asyncio.CancelledError:
                 raise
             except Exception:
-                # Store or broker unavailable: keep the events, try again next round.
+                # Store or broker unavailable: the events stay put; try again soon.
                 log.warning("outbox relay round failed", exc_info=True)
-                await asyncio.sleep(self._sweep_interval)
+                await asyncio.sleep(self._retry_pause)
+                continue
+            with contextlib.suppress(TimeoutError):
+                wait = max(0.0, next_sweep - time.monotonic())
+                await asyncio.wait_for(self._wake.wait(), wait)
+            self._wake.clear()
 
     async def _drain_hinted(self) -> None:
-        hints, self._hints = self._hints, set()
-        for name, aggregate_id in hints:
-            await self.drain(self._collections[name], aggregate_id)
+        while self._hints:
+            name, aggregate_id = hint = self._hints.pop()
+            try:
+                await self.drain(self._collections[name], aggregate_id)
+            except BaseException:
+                self._hints.add(hint)
+                raise
 
     async def sweep(self) -> int:
         """Publish whatever is pending in any collection; returns events published."""
@@ -95,10 +113,16 @@ class OutboxRelay:
 
     async def drain(self, collection: AsyncCollection, aggregate_id: Any) -> None:
         document = await self._claim(collection, aggregate_id)
+        published = 0  # events at the head of the outbox already sent in this drain
         while document is not None:
-            for raw in document.get(OUTBOX, []):
-                await self._publish_then_remove(collection, aggregate_id, raw)
-            document = await self._release_or_reclaim(collection, aggregate_id)
+            events = [Envelope.model_validate(raw) for raw in document.get(OUTBOX, [])]
+            for envelope in events[published:]:
+                await self._publish(envelope)
+            if await self._finish(collection, aggregate_id, events):
+                return
+            # Events were appended while publishing; they follow the ones sent.
+            published = len(events)
+            document = await self._claim(collection, aggregate_id)
 
     async def _claim(self, collection: AsyncCollection, aggregate_id: Any) -> dict | None:
         now = datetime.now(UTC)
@@ -111,35 +135,33 @@ class OutboxRelay:
                 return_document=ReturnDocument.AFTER,
             )
 
-    async def _publish_then_remove(
-        self, collection: AsyncCollection, aggregate_id: Any, raw: dict[str, Any]
-    ) -> None:
-        envelope = Envelope.model_validate(raw)
+    async def _publish(self, envelope: Envelope) -> None:
         with log_context(
             event_id=envelope.event_id,
             correlation_id=envelope.correlation_id,
             event_type=envelope.event_type,
         ):
             await self._publisher.publish_event(envelope)
-            # Only the head is removed, and only if it is still this event, so
-            # a concurrent append never loses an event and order is kept.
-            async with self._locks.hold(collection.name, aggregate_id):
-                await collection.update_one(
-                    {"_id": aggregate_id, f"{OUTBOX}.0.event_id": envelope.event_id},
-                    {"$pop": {OUTBOX: -1}},
-                )
             self.published += 1
             log.debug("event published")
 
-    async def _release_or_reclaim(
-        self, collection: AsyncCollection, aggregate_id: Any
-    ) -> dict | None:
+    async def _finish(
+        self, collection: AsyncCollection, aggregate_id: Any, events: list[Envelope]
+    ) -> bool:
+        """Empty the outbox and release the lease in one write, if nothing was appended."""
+        unchanged: dict[str, Any] = {
+            "_id": aggregate_id,
+            LEASE_OWNER: self._owner,
+            OUTBOX: {"$size": len(events)},
+        }
+        if events:
+            unchanged[f"{OUTBOX}.0.event_id"] = events[0].event_id
         async with self._locks.hold(collection.name, aggregate_id):
             released = await collection.update_one(
-                {"_id": aggregate_id, LEASE_OWNER: self._owner, OUTBOX: {"$size": 0}},
-                {"$set": {PENDING: False}, "$unset": {LEASE_OWNER: "", LEASE_UNTIL: ""}},
+                unchanged,
+                {
+                    "$set": {OUTBOX: [], PENDING: False},
+                    "$unset": {LEASE_OWNER: "", LEASE_UNTIL: ""},
+                },
             )
-        if released.matched_count:
-            return None
-        # New events were appended while publishing: take them too, in order.
-        return await self._claim(collection, aggregate_id)
+        return bool(released.matched_count)
