@@ -140,14 +140,17 @@ def build_ferretdb() -> None:
     downloaded, that file is written as FerretDB's own `task gen-version` would,
     and the same command package is built.
     """
-    if shutil.which("go") is None:
+    go = shutil.which("go") or next(
+        (str(p) for p in (Path("/usr/local/go/bin/go"),) if p.exists()), None
+    )
+    if go is None:
         raise InfraError("Go is needed to build FerretDB; install Go 1.22 or newer")
     log(f"building FerretDB {FERRETDB_VERSION} (first run only, a few minutes)")
     started = time.monotonic()
     source = STATE / "src" / f"ferretdb-{FERRETDB_VERSION}"
     if not source.exists():
         module_dir = subprocess.check_output(
-            ["go", "mod", "download", "-json", f"{FERRETDB_MODULE}@{FERRETDB_VERSION}"],
+            [go, "mod", "download", "-json", f"{FERRETDB_MODULE}@{FERRETDB_VERSION}"],
             text=True,
         )
         import json
@@ -157,7 +160,7 @@ def build_ferretdb() -> None:
             path.chmod(path.stat().st_mode | 0o200)
         (source / "build" / "version" / "version.txt").write_text(FERRETDB_VERSION + "\n")
     FERRETDB_BIN.parent.mkdir(parents=True, exist_ok=True)
-    run(["go", "build", "-o", str(FERRETDB_BIN), "./cmd/ferretdb"], cwd=source)
+    run([go, "build", "-o", str(FERRETDB_BIN), "./cmd/ferretdb"], cwd=source)
     log(f"built FerretDB in {time.monotonic() - started:.1f}s")
 
 
