@@ -1,4 +1,4 @@
-"""Shutdown is graceful: in-flight work completes and is acknowledged, once."""
+"""Shutdown is graceful: in-flight work completes, and its effect happens once."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tests.support.counter_service import Behaviour, CounterService
 from tests.support.waiting import eventually
 
 
-async def test_a_handler_running_at_shutdown_finishes_and_its_message_is_not_redelivered(
+async def test_a_handler_running_at_shutdown_finishes_and_its_effect_happens_once(
     start_service: Callable,
 ) -> None:
     started = asyncio.Event()
@@ -28,8 +28,12 @@ async def test_a_handler_running_at_shutdown_finishes_and_its_message_is_not_red
     second: CounterService = await start_service()
     totals = await second.db.totals.find_one({"_id": "graceful"})
     assert totals is not None and totals["total"] == 3
-    await asyncio.sleep(1.5)  # a redelivery, if the message had not been acked, arrives now
-    assert second.behaviour.calls == 0
+    # If the ack did not reach the broker before the channel closed, the message
+    # comes back (at least once); the effect must still have happened only once.
+    await asyncio.sleep(1.5)
+    assert second.behaviour.applied == []
+    totals = await second.db.totals.find_one({"_id": "graceful"})
+    assert totals["total"] == 3
 
 
 async def test_events_written_just_before_shutdown_are_published_by_the_next_start(

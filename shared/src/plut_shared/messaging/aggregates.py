@@ -18,6 +18,9 @@ from plut_shared.messaging.outbox import new_document_with_outbox, update_with_o
 from plut_shared.messaging.relay import OutboxRelay
 
 VERSION = "version"
+# The version as a string, for the compare-and-swap filter: FerretDB 1.x scans
+# the whole collection when a filter compares numbers, not when it compares strings.
+REVISION = "revision"
 
 
 class ConcurrentUpdate(Exception):
@@ -34,7 +37,9 @@ class AggregateWriter:
     ) -> None:
         """Create an aggregate (version 1) with the events its creation produced."""
         async with self._locks.hold(collection.name, document["_id"]):
-            await collection.insert_one(new_document_with_outbox({**document, VERSION: 1}, events))
+            await collection.insert_one(
+                new_document_with_outbox({**document, VERSION: 1, REVISION: "1"}, events)
+            )
         self._relay.notify(collection.name, document["_id"])
 
     async def update(
@@ -46,10 +51,14 @@ class AggregateWriter:
         events: Sequence[Envelope],
     ) -> None:
         """Change an aggregate read at `expected_version`, appending its events."""
-        versioned = {**update, "$set": {**update.get("$set", {}), VERSION: expected_version + 1}}
+        next_version = expected_version + 1
+        versioned = {
+            **update,
+            "$set": {**update.get("$set", {}), VERSION: next_version, REVISION: str(next_version)},
+        }
         async with self._locks.hold(collection.name, document_id):
             result = await collection.update_one(
-                {"_id": document_id, VERSION: expected_version},
+                {"_id": document_id, REVISION: str(expected_version)},
                 update_with_outbox(versioned, events),
             )
         if result.matched_count == 0:

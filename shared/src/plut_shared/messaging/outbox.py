@@ -15,7 +15,11 @@ from plut_shared.contracts import Envelope
 
 OUTBOX = "outbox"
 PENDING = "outbox_pending"
-LEASE_OWNER = "outbox_lease_owner"
+# Id of the last event appended; the relay empties the outbox only if it is
+# still the last one it published (a string, so FerretDB can use its filter).
+TAIL = "outbox_tail"
+# Token of the relay that holds the outbox now ("" when free), and until when.
+LEASE_HOLDER = "outbox_lease_holder"
 LEASE_UNTIL = "outbox_lease_until"
 
 
@@ -28,7 +32,13 @@ def new_document_with_outbox(
 ) -> dict[str, Any]:
     """A document to insert, carrying the events its creation produced."""
     serialised = _serialise(events)
-    return {**document, OUTBOX: serialised, PENDING: bool(serialised)}
+    return {
+        **document,
+        OUTBOX: serialised,
+        PENDING: bool(serialised),
+        TAIL: serialised[-1]["event_id"] if serialised else "",
+        LEASE_HOLDER: "",
+    }
 
 
 def update_with_outbox(update: dict[str, Any], events: Iterable[Envelope]) -> dict[str, Any]:
@@ -38,7 +48,7 @@ def update_with_outbox(update: dict[str, Any], events: Iterable[Envelope]) -> di
         return update
     merged = {key: dict(value) for key, value in update.items()}
     merged.setdefault("$push", {})[OUTBOX] = {"$each": serialised}
-    merged.setdefault("$set", {})[PENDING] = True
+    merged.setdefault("$set", {}).update({PENDING: True, TAIL: serialised[-1]["event_id"]})
     return merged
 
 

@@ -18,13 +18,12 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
 from plut_shared.contracts import Envelope
 from plut_shared.logs import log_context
 from plut_shared.messaging.locks import DocumentLocks
-from plut_shared.messaging.outbox import LEASE_OWNER, LEASE_UNTIL, OUTBOX, PENDING
+from plut_shared.messaging.outbox import LEASE_HOLDER, LEASE_UNTIL, OUTBOX, PENDING, TAIL
 from plut_shared.messaging.publisher import EventPublisher
 
 log = logging.getLogger(__name__)
@@ -47,7 +46,6 @@ class OutboxRelay:
         self._lease = timedelta(seconds=lease_seconds)
         self._sweep_interval = sweep_interval
         self._retry_pause = retry_pause
-        self._owner = uuid.uuid4().hex
         self._wake = asyncio.Event()
         self._hints: set[tuple[str, Any]] = set()
         self._task: asyncio.Task[None] | None = None
@@ -112,28 +110,44 @@ class OutboxRelay:
         return self.published - before
 
     async def drain(self, collection: AsyncCollection, aggregate_id: Any) -> None:
-        document = await self._claim(collection, aggregate_id)
+        claimed = await self._claim(collection, aggregate_id, token=uuid.uuid4().hex)
         published = 0  # events at the head of the outbox already sent in this drain
-        while document is not None:
+        while claimed is not None:
+            token, document = claimed
             events = [Envelope.model_validate(raw) for raw in document.get(OUTBOX, [])]
             for envelope in events[published:]:
                 await self._publish(envelope)
-            if await self._finish(collection, aggregate_id, events):
+            if await self._finish(collection, aggregate_id, token, document.get(TAIL, "")):
                 return
             # Events were appended while publishing; they follow the ones sent.
             published = len(events)
-            document = await self._claim(collection, aggregate_id)
+            claimed = await self._claim(collection, aggregate_id, token=token)
 
-    async def _claim(self, collection: AsyncCollection, aggregate_id: Any) -> dict | None:
-        now = datetime.now(UTC)
-        free = [{LEASE_UNTIL: None}, {LEASE_UNTIL: {"$lt": now}}, {LEASE_OWNER: self._owner}]
+    async def _claim(
+        self, collection: AsyncCollection, aggregate_id: Any, token: str
+    ) -> tuple[str, dict] | None:
+        """Take (or renew) the lease on a document that has events to publish.
+
+        Filters use `_id` and string equality only: FerretDB 1.x then finds the
+        document by its key, whereas dates, numbers, `$or` or `$size` make it
+        scan the collection. The lease is a compare-and-swap on the token read.
+        """
         async with self._locks.hold(collection.name, aggregate_id):
-            return await collection.find_one_and_update(
-                {"_id": aggregate_id, PENDING: True, "$or": free},
-                {"$set": {LEASE_OWNER: self._owner, LEASE_UNTIL: now + self._lease}},
-                # No projection: FerretDB 1.x does not implement it for findAndModify.
-                return_document=ReturnDocument.AFTER,
+            document = await collection.find_one({"_id": aggregate_id})
+            if document is None or not document.get(PENDING):
+                return None
+            held_by = document.get(LEASE_HOLDER, "")
+            until = document.get(LEASE_UNTIL)
+            if until is not None and until.tzinfo is None:  # clients without tz_aware
+                until = until.replace(tzinfo=UTC)
+            now = datetime.now(UTC)
+            if held_by not in ("", token) and until is not None and until > now:
+                return None  # another relay is publishing these events
+            taken = await collection.update_one(
+                {"_id": aggregate_id, LEASE_HOLDER: held_by},
+                {"$set": {LEASE_HOLDER: token, LEASE_UNTIL: now + self._lease}},
             )
+        return (token, document) if taken.matched_count else None
 
     async def _publish(self, envelope: Envelope) -> None:
         with log_context(
@@ -146,22 +160,12 @@ class OutboxRelay:
             log.debug("event published")
 
     async def _finish(
-        self, collection: AsyncCollection, aggregate_id: Any, events: list[Envelope]
+        self, collection: AsyncCollection, aggregate_id: Any, token: str, tail: str
     ) -> bool:
-        """Empty the outbox and release the lease in one write, if nothing was appended."""
-        unchanged: dict[str, Any] = {
-            "_id": aggregate_id,
-            LEASE_OWNER: self._owner,
-            OUTBOX: {"$size": len(events)},
-        }
-        if events:
-            unchanged[f"{OUTBOX}.0.event_id"] = events[0].event_id
+        """Empty the outbox and free the lease in one write, unless events were appended."""
         async with self._locks.hold(collection.name, aggregate_id):
             released = await collection.update_one(
-                unchanged,
-                {
-                    "$set": {OUTBOX: [], PENDING: False},
-                    "$unset": {LEASE_OWNER: "", LEASE_UNTIL: ""},
-                },
+                {"_id": aggregate_id, LEASE_HOLDER: token, TAIL: tail},
+                {"$set": {OUTBOX: [], PENDING: False, LEASE_HOLDER: ""}},
             )
         return bool(released.matched_count)
