@@ -69,7 +69,7 @@ async def baseline(amqp_url: str, events: int) -> float:
 
 async def kernel(
     amqp_url: str, mongo_url: str, database: str, events: int
-) -> tuple[float, list[float]]:
+) -> tuple[float, list[float], list[float]]:
     written: dict[str, float] = {}
     effects: dict[str, float] = {}
     done = asyncio.Event()
@@ -78,6 +78,10 @@ async def kernel(
         effects[envelope.event_id] = time.perf_counter()
         if len(effects) == events:
             done.set()
+        if envelope.subject_id == "at-rest":
+            at_rest.set()
+
+    at_rest = asyncio.Event()
 
     # Production sweep period: the relay runs on notifications, not on scans.
     settings = settings_for(amqp_url, mongo_url, relay_sweep_interval_s=30.0)
@@ -95,9 +99,16 @@ async def kernel(
     await asyncio.gather(*(writer(n) for n in range(AGGREGATES)))
     await asyncio.wait_for(done.wait(), timeout=600)
     elapsed = time.perf_counter() - started
-    await service.stop()
     latencies = [effects[e] - written[e] for e in written]
-    return events / elapsed, latencies
+    idle = []
+    for seq in range(1, 31):  # one event at a time: latency without a backlog
+        at_rest.clear()
+        begin = time.perf_counter()
+        await service.increment("at-rest", seq)
+        await asyncio.wait_for(at_rest.wait(), timeout=60)
+        idle.append(time.perf_counter() - begin)
+    await service.stop()
+    return events / elapsed, latencies, idle
 
 
 async def main(events: int) -> None:
@@ -108,7 +119,7 @@ async def main(events: int) -> None:
     amqp_url = with_vhost(endpoints.amqp_url, vhost)
     try:
         raw = await baseline(amqp_url, events)
-        path, latencies = await kernel(amqp_url, endpoints.mongo_url, database, events)
+        path, latencies, idle = await kernel(amqp_url, endpoints.mongo_url, database, events)
     except BaseException:
         traceback.print_exc()  # before the clean-up below drops the vhost under the service
         raise
@@ -122,7 +133,14 @@ async def main(events: int) -> None:
     print(f"baseline  aio-pika confirmed publish -> consume: {raw:8.0f} msg/s")
     print(f"kernel    write+outbox -> relay -> consume -> apply_once: {path:8.0f} events/s")
     print(f"ratio     kernel / baseline: {path / raw:.2f}")
-    print(f"latency   write -> effect: p50 {cuts[49] * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms")
+    print(
+        f"latency   write -> effect under load: p50 {cuts[49] * 1000:.1f} ms, "
+        f"p99 {cuts[98] * 1000:.1f} ms"
+    )
+    print(
+        f"latency   one event at a time: p50 {statistics.median(idle) * 1000:.1f} ms, "
+        f"max {max(idle) * 1000:.1f} ms (30 events)"
+    )
 
 
 if __name__ == "__main__":
