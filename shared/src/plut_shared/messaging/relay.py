@@ -104,8 +104,10 @@ class OutboxRelay:
         """Publish whatever is pending in any collection; returns events published."""
         before = self.published
         for collection in self._collections.values():
-            cursor = collection.find({PENDING: True}, {"_id": 1}).limit(500)
-            async for document in cursor:
+            # Ids first, then drains: an open cursor would keep a read open on
+            # FerretDB's SQLite file while the drains write.
+            pending = await collection.find({PENDING: True}, {"_id": 1}).limit(500).to_list()
+            for document in pending:
                 await self.drain(collection, document["_id"])
         return self.published - before
 
