@@ -120,5 +120,5 @@ def _dispatcher(
 def _lifecycle(host: ServiceHost, messages: MessageStore, dispatcher: Dispatcher) -> None:
     host.on_start.append(messages.create_indexes)
     host.on_start.append(dispatcher.start)
-    # on_stop hooks run after the consumers stopped, so no handler wakes a stopped dispatcher.
+    # Stopped before the consumers: a handler may still call wake(), which only sets a flag.
     host.on_stop.insert(0, dispatcher.stop)

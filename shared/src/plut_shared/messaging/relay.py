@@ -59,7 +59,7 @@ class OutboxRelay:
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
-    async def stop(self, final_drain_s: float = 5.0) -> None:
+    async def stop(self, final_drain_s: float = 2.0) -> None:
         """Stop the loop, then publish what was written just before (bounded in time)."""
         if self._task is not None:
             self._task.cancel()
