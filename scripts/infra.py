@@ -12,6 +12,7 @@ second `up` returns at once. URLs come from PLUT_AMQP_URL / PLUT_MONGO_URL.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import subprocess
@@ -153,8 +154,6 @@ def build_ferretdb() -> None:
             [go, "mod", "download", "-json", f"{FERRETDB_MODULE}@{FERRETDB_VERSION}"],
             text=True,
         )
-        import json
-
         shutil.copytree(json.loads(module_dir)["Dir"], source)
         for path in source.rglob("*"):
             path.chmod(path.stat().st_mode | 0o200)

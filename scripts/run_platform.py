@@ -46,6 +46,10 @@ def start(service: str, port: int, env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(command, env=env)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops the services the same way as Ctrl-C
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", nargs="*", choices=sorted(SERVICES), help="services to run")
@@ -59,7 +63,7 @@ def main() -> int:
         print("[run] infrastructure is ready; no service package is installed yet", flush=True)
         return 0
     processes = [start(s, SERVICES[s], env) for s in available]
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)

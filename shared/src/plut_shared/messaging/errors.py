@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pydantic import ValidationError
-from pymongo.errors import AutoReconnect, ConnectionFailure, ExecutionTimeout, NetworkTimeout
 
 from plut_shared.contracts import UnknownEventType
 
@@ -17,18 +16,11 @@ class InvalidMessage(Exception):
 
 
 class TransientFailure(Exception):
-    """A dependency is unavailable; the same message may succeed later."""
+    """A dependency is unavailable; the same message may succeed later.
 
-
-TRANSIENT_TYPES: tuple[type[BaseException], ...] = (
-    TransientFailure,
-    ConnectionFailure,
-    AutoReconnect,
-    NetworkTimeout,
-    ExecutionTimeout,
-    TimeoutError,
-    ConnectionError,
-)
+    Any exception that is not an invalid message is retried; raising this one
+    just says so explicitly.
+    """
 
 
 def is_permanent(error: BaseException) -> bool:
