@@ -4,17 +4,19 @@
     python scripts/infra.py down    # stop what `up` started
     python scripts/infra.py status
 
-The broker is Debian's rabbitmq-server; the store is FerretDB 1.24.2 on its
-SQLite backend, built from the Go module proxy. Both are left running so a
-second `up` returns at once. URLs come from PLUT_AMQP_URL / PLUT_MONGO_URL.
+The broker is Debian's rabbitmq-server; the store is mongo-java-server 1.47.0
+on its H2 backend (jars from Maven Central, data in .infra/store/), a
+MongoDB-wire server with atomic single-document updates. Both are left running
+so a second `up` returns at once; `down` stops the store gracefully (its data
+survives). URLs come from PLUT_AMQP_URL / PLUT_MONGO_URL.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -27,11 +29,15 @@ from pymongo import MongoClient
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / ".infra"
-FERRETDB_VERSION = "v1.24.2"
-FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
-FERRETDB_BIN = STATE / "bin" / "ferretdb"
-FERRETDB_PID = STATE / "ferretdb.pid"
-FERRETDB_LOG = STATE / "logs" / "ferretdb.log"
+STORE_SOURCE = ROOT / "scripts" / "store" / "StoreServer.java"
+STORE_POM = ROOT / "scripts" / "store" / "pom.xml"
+STORE_LIB = STATE / "store" / "lib"
+STORE_CLASSES = STATE / "store" / "classes"
+STORE_READY = STATE / "store" / "built-from.java"
+STORE_DATA = STATE / "store" / "data" / "plut.mv.db"
+STORE_PID = STATE / "store.pid"
+STORE_LOG = STATE / "logs" / "store.log"
+JDK_PACKAGE = "openjdk-17-jdk-headless"
 RABBITMQ_LOG_DIR = "/var/log/rabbitmq"
 
 AMQP_URL = os.environ.get("PLUT_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
@@ -130,37 +136,47 @@ def ensure_broker() -> None:
         wait_until(management_answers, "RabbitMQ management API", 60, RABBITMQ_LOG_DIR)
 
 
-# --- FerretDB ---------------------------------------------------------------
+# --- store: mongo-java-server (H2) ------------------------------------------
 
 
-def build_ferretdb() -> None:
-    """Build FerretDB from the Go module proxy.
+def java_and_maven() -> tuple[str, str]:
+    needed = (("javac", JDK_PACKAGE), ("mvn", "maven"))
+    missing = [package for tool, package in needed if not shutil.which(tool)]
+    if missing:
+        log(f"installing {', '.join(missing)} from Debian's packages")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        run(["apt-get", "update", "-qq"], env=env)
+        run(["apt-get", "install", "-y", "-qq", *missing], env=env)
+    return shutil.which("java") or "java", shutil.which("mvn") or "mvn"
 
-    `go install ...@v1.24.2` builds, but the binary panics at start because the
-    module lacks the generated build/version/version.txt. So the module is
-    downloaded, that file is written as FerretDB's own `task gen-version` would,
-    and the same command package is built.
-    """
-    go = shutil.which("go") or next(
-        (str(p) for p in (Path("/usr/local/go/bin/go"),) if p.exists()), None
-    )
-    if go is None:
-        raise InfraError("Go is needed to build FerretDB; install Go 1.22 or newer")
-    log(f"building FerretDB {FERRETDB_VERSION} (first run only, a few minutes)")
+
+def build_store(java: str, mvn: str) -> None:
+    """Fetch the jars from Maven Central and compile the launcher (first run only)."""
     started = time.monotonic()
-    source = STATE / "src" / f"ferretdb-{FERRETDB_VERSION}"
-    if not source.exists():
-        module_dir = subprocess.check_output(
-            [go, "mod", "download", "-json", f"{FERRETDB_MODULE}@{FERRETDB_VERSION}"],
-            text=True,
-        )
-        shutil.copytree(json.loads(module_dir)["Dir"], source)
-        for path in source.rglob("*"):
-            path.chmod(path.stat().st_mode | 0o200)
-        (source / "build" / "version" / "version.txt").write_text(FERRETDB_VERSION + "\n")
-    FERRETDB_BIN.parent.mkdir(parents=True, exist_ok=True)
-    run([go, "build", "-o", str(FERRETDB_BIN), "./cmd/ferretdb"], cwd=source)
-    log(f"built FerretDB in {time.monotonic() - started:.1f}s")
+    log("fetching mongo-java-server from Maven Central (first run only)")
+    run(
+        [
+            mvn,
+            "-q",
+            "-B",
+            "-f",
+            str(STORE_POM),
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={STORE_LIB}",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    STORE_CLASSES.mkdir(parents=True, exist_ok=True)
+    javac = str(Path(os.path.realpath(java)).with_name("javac"))
+    if not Path(javac).exists():
+        raise InfraError(f"javac not found beside {java}; install {JDK_PACKAGE}")
+    run([javac, "-d", str(STORE_CLASSES), "-cp", store_classpath(), str(STORE_SOURCE)])
+    STORE_READY.write_text(STORE_SOURCE.read_text())
+    log(f"store built in {time.monotonic() - started:.1f}s")
+
+
+def store_classpath() -> str:
+    return os.pathsep.join([str(STORE_CLASSES), *sorted(str(p) for p in STORE_LIB.glob("*.jar"))])
 
 
 def ensure_store() -> None:
@@ -169,32 +185,56 @@ def ensure_store() -> None:
         return
     if not is_local(MONGO_URL):
         raise InfraError(f"store at {MONGO_URL} does not answer and is not local")
-    if not FERRETDB_BIN.exists():
-        build_ferretdb()
+    java, mvn = java_and_maven()
+    # Rebuilt when the launcher's source changed since the last build.
+    if not STORE_READY.exists() or STORE_READY.read_text() != STORE_SOURCE.read_text():
+        build_store(java, mvn)
     address = urlsplit(MONGO_URL)
-    data = STATE / "ferretdb" / "data"
-    data.mkdir(parents=True, exist_ok=True)
-    FERRETDB_LOG.parent.mkdir(parents=True, exist_ok=True)
-    log("starting FerretDB (SQLite backend)")
-    with FERRETDB_LOG.open("ab") as log_file:
+    STORE_DATA.parent.mkdir(parents=True, exist_ok=True)
+    STORE_LOG.parent.mkdir(parents=True, exist_ok=True)
+    log("starting the store (mongo-java-server, H2 backend)")
+    with STORE_LOG.open("ab") as log_file:
         process = subprocess.Popen(
             [
-                str(FERRETDB_BIN),
-                "--handler=sqlite",
-                f"--sqlite-url=file:{data}/",
-                f"--listen-addr={address.hostname}:{address.port or 27017}",
-                f"--state-dir={STATE / 'ferretdb'}",
-                "--debug-addr=127.0.0.1:0",
-                "--telemetry=disable",
-                "--log-level=WARN",
+                java,
+                "-Xmx1g",
+                "-cp",
+                store_classpath(),
+                "StoreServer",
+                address.hostname or "127.0.0.1",
+                str(address.port or 27017),
+                str(STORE_DATA),
             ],
             stdout=log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    FERRETDB_PID.write_text(str(process.pid))
-    wait_until(store_answers, "FerretDB store", 60, str(FERRETDB_LOG))
+    STORE_PID.write_text(str(process.pid))
+    wait_until(store_answers, "MongoDB-wire store", 60, str(STORE_LOG))
     log(f"store answers at {MONGO_URL}")
+
+
+def stop_store(timeout: float = 30.0) -> None:
+    """SIGTERM, then wait: the JVM's shutdown hook closes the H2 store (nothing lost)."""
+    if not STORE_PID.exists():
+        return
+    pid = int(STORE_PID.read_text())
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        STORE_PID.unlink()
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        raise InfraError(f"store (pid {pid}) did not stop within {timeout:.0f}s")
+    STORE_PID.unlink()
+    log(f"stopped the store (pid {pid}); its data stays in {STORE_DATA}")
 
 
 # --- commands ---------------------------------------------------------------
@@ -217,14 +257,7 @@ def up() -> None:
 
 
 def down() -> None:
-    if FERRETDB_PID.exists():
-        pid = int(FERRETDB_PID.read_text())
-        try:
-            os.kill(pid, 15)
-            log(f"stopped FerretDB (pid {pid})")
-        except ProcessLookupError:
-            pass
-        FERRETDB_PID.unlink()
+    stop_store()
     if is_local(AMQP_URL) and shutil.which("rabbitmqctl") and broker_answers():
         run(["rabbitmqctl", "stop"], stdout=subprocess.DEVNULL)
         log("stopped RabbitMQ")
