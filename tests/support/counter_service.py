@@ -1,22 +1,24 @@
 """A minimal service built on the messaging kernel, the way real services use it.
 
-`counters` is the producing aggregate: each increment is one atomic update that
-also appends its event to the document's outbox. `totals` is the consuming
-side: each event is applied once with `apply_once`, recording its sequence.
+`Counter` is the producing aggregate, saved through the kernel's aggregate
+store: each increment is one compare-and-swap write that also appends its
+event to the document's outbox. `totals` is the consuming side: each event is
+applied once with `apply_once`, recording its sequence.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from plut_shared.contracts import Envelope, Payload, event, make_envelope
 from plut_shared.messaging import (
-    AggregateWriter,
+    AggregateStore,
+    Cause,
     ConsumerQueue,
-    DocumentLocks,
     InvalidMessage,
+    Mapper,
     MessagingRuntime,
     OutboxRelay,
     ServiceTopology,
@@ -41,23 +43,59 @@ def increment_event(counter_id: str, seq: int, amount: int = 1) -> Envelope:
     return make_envelope(
         CounterIncremented(counter_id=counter_id, seq=seq, amount=amount),
         producer="testkit",
-        centre_id="kota-mojokerto",
+        centre_id=CENTRE,
         subject_id=counter_id,
         correlation_id=f"corr-{counter_id}",
     )
 
 
+CENTRE = "kota-mojokerto"
+
+
+@dataclass
+class Counter:
+    counter_id: str
+    value: int = 0
+    seq: int = 0
+    centre_id: str = CENTRE
+    pending_events: list[Payload] = field(default_factory=list)
+
+    def increment(self, seq: int, amount: int) -> None:
+        self.value += amount
+        self.seq = seq
+        self.pending_events.append(
+            CounterIncremented(counter_id=self.counter_id, seq=seq, amount=amount)
+        )
+
+    def pull_events(self) -> list[Payload]:
+        events, self.pending_events = self.pending_events, []
+        return events
+
+
+class CounterMapper(Mapper[Counter]):
+    def id_of(self, aggregate: Counter) -> str:
+        return aggregate.counter_id
+
+    def to_document(self, aggregate: Counter) -> dict[str, Any]:
+        return {"value": aggregate.value, "seq": aggregate.seq}
+
+    def from_document(self, document: Mapping[str, Any]) -> Counter:
+        return Counter(document["_id"], value=document["value"], seq=document["seq"])
+
+
 async def write_increment(
-    writer: AggregateWriter, db: AsyncDatabase, counter_id: str, seq: int, amount: int = 1
+    counters: AggregateStore[Counter], counter_id: str, seq: int, amount: int = 1
 ) -> Envelope:
-    """State change and its event in one single-document write."""
-    envelope = increment_event(counter_id, seq, amount)
+    """State change and its event in one single-document write; returns the event."""
+    cause = Cause(f"corr-{counter_id}")
     if seq == 1:
-        await writer.insert(db.counters, {"_id": counter_id, "value": amount, "seq": 1}, [envelope])
-    else:
-        update = {"$inc": {"value": amount}, "$set": {"seq": seq}}
-        await writer.update(db.counters, counter_id, seq - 1, update, [envelope])
-    return envelope
+        counter = Counter(counter_id)
+        counter.increment(seq, amount)
+        (written,) = await counters.add(counter, cause)
+        return written
+    change = lambda counter: counter.increment(seq, amount)  # noqa: E731
+    _, (written,) = await counters.change_with_events(counter_id, change, cause)
+    return written
 
 
 @dataclass
@@ -84,10 +122,10 @@ def make_handler(db: AsyncDatabase, behaviour: Behaviour):
             await behaviour.before_effect(envelope)
         applied = await apply_once(
             db.totals,
-            {"_id": payload.counter_id},
+            payload.counter_id,
             {"$inc": {"total": payload.amount}, "$push": {"seqs": payload.seq}},
             envelope.event_id,
-            upsert=True,
+            create={"total": 0, "seqs": []},
         )
         if applied:
             behaviour.applied.append(envelope.event_id)
@@ -128,17 +166,18 @@ class CounterService:
         )
         self.messaging = MessagingRuntime(service, settings, topology)
         self.messaging.consume("counters", {EVENT_TYPE: make_handler(self.db, self.behaviour)})
-        locks = DocumentLocks()
         self.relay = OutboxRelay(
-            [self.db.counters],
             self.messaging.publisher,
-            locks,
             sweep_interval=settings.relay_sweep_interval_s,
             lease_seconds=settings.relay_lease_s,
         )
-        self.writer = AggregateWriter(locks, self.relay)
+        self.counters = AggregateStore(
+            self.db.counters, CounterMapper(), producer="testkit", on_events=self.relay.notify
+        )
+        self.relay.watch(self.counters.collection)
 
     async def start(self, relay: bool = True) -> None:
+        await self.counters.create_indexes()
         await self.messaging.start()
         if relay:
             self.relay.start()
@@ -149,4 +188,4 @@ class CounterService:
         await self.mongo.close()
 
     async def increment(self, counter_id: str, seq: int, amount: int = 1) -> Envelope:
-        return await write_increment(self.writer, self.db, counter_id, seq, amount)
+        return await write_increment(self.counters, counter_id, seq, amount)

@@ -1,8 +1,9 @@
 """The parts every service is assembled from, and its one ASGI app.
 
-A service's `bootstrap.py` calls `build_host(...)` with its name, settings,
-consumer queues and outbox collections, then `create_service_app(...)` with
-its routers. The FastAPI lifespan starts the store client, the broker
+A service's `bootstrap.py` calls `build_host(...)` with its name, settings
+and consumer queues, asks the host for an aggregate store per aggregate
+collection (`host.aggregates(name, mapper)`), then calls
+`create_service_app(...)` with its routers. The FastAPI lifespan starts the store client, the broker
 (topology, subscribers) and the outbox relay, and stops them in reverse, so
 HTTP commands and event subscribers live in one process. Nothing is created
 at import time.
@@ -14,6 +15,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from fastapi import APIRouter, FastAPI, Response
 from pymongo import AsyncMongoClient
@@ -22,12 +24,11 @@ from pymongo.asynchronous.database import AsyncDatabase
 from plut_shared.auth import TokenRegistry, install_auth
 from plut_shared.logs import configure_logging
 from plut_shared.messaging import (
-    AggregateWriter,
+    AggregateStore,
     ConsumerQueue,
-    DocumentLocks,
+    Mapper,
     MessagingRuntime,
     OutboxRelay,
-    create_outbox_indexes,
     topology_from_settings,
 )
 from plut_shared.settings import ServiceSettings
@@ -35,6 +36,7 @@ from plut_shared.settings import ServiceSettings
 log = logging.getLogger(__name__)
 
 StartupHook = Callable[[], Awaitable[None]]
+A = TypeVar("A")
 
 
 @dataclass
@@ -44,16 +46,23 @@ class ServiceHost:
     mongo: AsyncMongoClient
     db: AsyncDatabase
     messaging: MessagingRuntime
-    locks: DocumentLocks
     relay: OutboxRelay
-    writer: AggregateWriter
-    outbox_collections: tuple[str, ...]
+    stores: list[AggregateStore] = field(default_factory=list)
     on_start: list[StartupHook] = field(default_factory=list)
     on_stop: list[StartupHook] = field(default_factory=list)
 
+    def aggregates(self, collection: str, mapper: Mapper[A]) -> AggregateStore[A]:
+        """The store of one aggregate collection, its events published by the relay."""
+        store = AggregateStore(
+            self.db[collection], mapper, producer=self.service, on_events=self.relay.notify
+        )
+        self.relay.watch(store.collection)
+        self.stores.append(store)
+        return store
+
     async def start(self) -> None:
-        for name in self.outbox_collections:
-            await create_outbox_indexes(self.db[name])
+        for store in self.stores:
+            await store.create_indexes()
         for hook in self.on_start:
             await hook()
         await self.messaging.start()
@@ -87,18 +96,14 @@ def build_host(
     settings: ServiceSettings,
     *,
     queues: tuple[ConsumerQueue, ...] = (),
-    outbox_collections: Sequence[str] = (),
 ) -> ServiceHost:
     mongo: AsyncMongoClient = AsyncMongoClient(settings.mongo_url, tz_aware=True)
     db = mongo[settings.database or service]
     messaging = MessagingRuntime(
         service, settings, topology_from_settings(service, settings, queues)
     )
-    locks = DocumentLocks()
     relay = OutboxRelay(
-        [db[name] for name in outbox_collections],
         messaging.publisher,
-        locks,
         sweep_interval=settings.relay_sweep_interval_s,
         lease_seconds=settings.relay_lease_s,
     )
@@ -108,10 +113,7 @@ def build_host(
         mongo=mongo,
         db=db,
         messaging=messaging,
-        locks=locks,
         relay=relay,
-        writer=AggregateWriter(locks, relay),
-        outbox_collections=tuple(outbox_collections),
     )
 
 

@@ -1,29 +1,30 @@
-"""The messaging kernel: topology, publishing, outbox relay, consumers, parking lot."""
+"""The messaging kernel: topology, publishing, aggregate store, outbox relay, consumers, parking."""
 
-from plut_shared.messaging.aggregates import AggregateWriter, ConcurrentUpdate
+from plut_shared.messaging.aggregates import AggregateStore, Cause, Mapper
 from plut_shared.messaging.consumer import EventConsumer, Handler, RetryPolicy
 from plut_shared.messaging.errors import InvalidMessage, TransientFailure
 from plut_shared.messaging.idempotency import apply_once
-from plut_shared.messaging.locks import DocumentLocks
-from plut_shared.messaging.outbox import (
-    create_outbox_indexes,
-    new_document_with_outbox,
-    update_with_outbox,
-)
+from plut_shared.messaging.memory import InMemoryAggregateStore
+from plut_shared.messaging.outbox import create_aggregate_indexes
 from plut_shared.messaging.publisher import EventPublisher, PublishFailed
 from plut_shared.messaging.relay import OutboxRelay
 from plut_shared.messaging.runtime import MessagingRuntime, topology_from_settings
 from plut_shared.messaging.topology import ConsumerQueue, ServiceTopology
+from plut_shared.messaging.writes import AggregateExists, ConcurrentUpdate, DuplicateKey
 
 __all__ = [
-    "AggregateWriter",
+    "AggregateExists",
+    "AggregateStore",
+    "Cause",
     "ConcurrentUpdate",
     "ConsumerQueue",
-    "DocumentLocks",
+    "DuplicateKey",
     "EventConsumer",
     "EventPublisher",
     "Handler",
+    "InMemoryAggregateStore",
     "InvalidMessage",
+    "Mapper",
     "MessagingRuntime",
     "OutboxRelay",
     "PublishFailed",
@@ -31,8 +32,6 @@ __all__ = [
     "ServiceTopology",
     "TransientFailure",
     "apply_once",
-    "create_outbox_indexes",
-    "new_document_with_outbox",
+    "create_aggregate_indexes",
     "topology_from_settings",
-    "update_with_outbox",
 ]

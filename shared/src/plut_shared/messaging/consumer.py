@@ -30,7 +30,7 @@ from plut_shared.contracts import Envelope, UnknownEventType, parse_payload
 from plut_shared.logs import log_context
 from plut_shared.messaging import headers as h
 from plut_shared.messaging.errors import InvalidMessage, describe, is_permanent
-from plut_shared.messaging.locks import DocumentLocks
+from plut_shared.messaging.locks import KeyedLocks
 from plut_shared.messaging.publisher import EventPublisher
 from plut_shared.messaging.topology import ConsumerQueue, ServiceTopology
 
@@ -60,7 +60,7 @@ class EventConsumer:
         self.handlers = handlers
         self.publisher = publisher
         self.retry = retry or RetryPolicy()
-        self._subjects = DocumentLocks()
+        self._subjects = KeyedLocks()
 
     def subscribe(self, broker: RabbitBroker) -> None:
         """Attach to the (already declared) queue; acks are ours, not FastStream's."""

@@ -1,8 +1,10 @@
 """Exactly-once effects on top of at-least-once delivery (DESIGN.md section 5).
 
-The effect and the record of the event id are one conditional single-document
-update: the filter excludes documents that already list the event id, so a
-redelivered event matches nothing and changes nothing.
+The effect and the record of the event id are one compare-and-swap write: the
+document is read by `_id`, skipped if it already lists the event id, else
+written with the effect and the id on the condition that its version did not
+move. A redelivered event finds its id and changes nothing; two deliveries of
+one event racing each other cannot both win the swap.
 """
 
 from __future__ import annotations
@@ -10,35 +12,47 @@ from __future__ import annotations
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
 
-APPLIED = "applied_event_ids"
+from plut_shared.messaging.outbox import APPLIED, REMEMBERED_EVENTS, VERSION
+from plut_shared.messaging.writes import ConcurrentUpdate, swap
 
-# How many event ids each document remembers. Redeliveries arrive within
-# minutes, long before hundreds of newer events touch the same document.
-REMEMBERED_EVENTS = 500
+MAX_ATTEMPTS = 50
+
+
+def applied_push(event_id: str) -> dict[str, Any]:
+    return {APPLIED: {"$each": [event_id], "$slice": -REMEMBERED_EVENTS}}
 
 
 async def apply_once(
     collection: AsyncCollection,
-    key: dict[str, Any],
+    document_id: Any,
     update: dict[str, Any],
     event_id: str,
     *,
-    upsert: bool = False,
+    create: dict[str, Any] | None = None,
 ) -> bool:
-    """Apply `update` to the document matching `key` unless `event_id` was applied.
+    """Apply `update` to the document `document_id` unless `event_id` was applied there.
 
-    Returns True when the effect happened now, False when it had already
-    happened (or, without upsert, when no such document exists).
+    When the document does not exist, the same write creates it with the fields of
+    `create` that the update does not touch, or, without `create`, nothing happens.
+    Returns True when the effect happened now. Raises `ConcurrentUpdate` if the
+    document never stood still.
     """
-    merged = {op: dict(fields) for op, fields in update.items()}
-    merged.setdefault("$push", {})[APPLIED] = {"$each": [event_id], "$slice": -REMEMBERED_EVENTS}
-    try:
-        result = await collection.update_one(
-            {**key, APPLIED: {"$ne": event_id}}, merged, upsert=upsert
-        )
-    except DuplicateKeyError:
-        # The document exists and already lists the event: the upsert's insert collided.
-        return False
-    return bool(result.modified_count or result.upserted_id is not None)
+    for _ in range(MAX_ATTEMPTS):
+        document = await collection.find_one({"_id": document_id})
+        if document is None and create is None:
+            return False
+        if document is not None and event_id in document.get(APPLIED, ()):
+            return False
+        merged = {op: dict(fields) for op, fields in update.items()}
+        merged.setdefault("$push", {}).update(applied_push(event_id))
+        if document is None:
+            touched = {field.split(".")[0] for fields in update.values() for field in fields}
+            initial = {k: v for k, v in (create or {}).items() if k not in touched}
+            if initial:
+                merged["$setOnInsert"] = initial
+        if await swap(
+            collection, document_id, 0 if document is None else document[VERSION], merged
+        ):
+            return True
+    raise ConcurrentUpdate(f"{collection.name}/{document_id} kept changing")

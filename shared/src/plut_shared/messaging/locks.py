@@ -1,12 +1,9 @@
-"""Per-document locks inside one process.
+"""First-come-first-served locks by key, inside one process.
 
-FerretDB 1.x (the store used locally and in CI) applies an update by reading
-the document, changing it in Go and writing the whole document back, without
-a compare-and-swap: two concurrent updates of one document lose one of them
-(200 concurrent `$inc` on one document left 15). MongoDB applies each update
-atomically. So every write to an aggregate document, by a command handler or
-by the outbox relay, holds that document's lock; then one process per service
-is correct on both stores, and several replicas are correct on MongoDB.
+The consumer uses them to apply the events of one subject in delivery order,
+one at a time (asyncio locks are FIFO), while events of different subjects run
+concurrently. They order work; they are not what makes a store write correct:
+that is the compare-and-swap on `{_id, version}` (see `writes`).
 """
 
 from __future__ import annotations
@@ -16,14 +13,14 @@ import contextlib
 from collections.abc import AsyncIterator, Hashable
 
 
-class DocumentLocks:
+class KeyedLocks:
     def __init__(self) -> None:
         self._locks: dict[Hashable, asyncio.Lock] = {}
         self._holders: dict[Hashable, int] = {}
 
     @contextlib.asynccontextmanager
-    async def hold(self, collection: str, document_id: Hashable) -> AsyncIterator[None]:
-        key = (collection, document_id)
+    async def hold(self, *key_parts: Hashable) -> AsyncIterator[None]:
+        key = tuple(key_parts)
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._holders[key] = self._holders.get(key, 0) + 1
         try:

@@ -2,8 +2,16 @@
 
 An aggregate document carries its unpublished events in an `outbox` array,
 written in the SAME single-document update as the state change, so a crash
-can never separate the two. `OutboxRelay` publishes them in order, removing
-each only after the broker confirmed it.
+can never separate the two. The relay (`relay.OutboxRelay`) publishes them in
+order and empties the outbox only after the broker confirmed them.
+
+Fields every aggregate document has besides its state:
+- `version`: an integer bumped by every write; writes are compare-and-swaps on
+  `{_id, version}`, backed by a unique compound index (the local store uses an
+  index only when a filter's keys are exactly an index's keys; MongoDB finds
+  by `_id` either way), so a write costs the same at any collection size;
+- `outbox`, `outbox_pending`: the events and whether there are any (for sweeps);
+- `outbox_lease_holder`, `outbox_lease_until`: which relay publishes them now.
 """
 
 from __future__ import annotations
@@ -11,46 +19,39 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from pymongo import ASCENDING
+from pymongo.asynchronous.collection import AsyncCollection
+
 from plut_shared.contracts import Envelope
 
+VERSION = "version"
 OUTBOX = "outbox"
-PENDING = "outbox_pending"
-# Id of the last event appended; the relay empties the outbox only if it is
-# still the last one it published (a string, so FerretDB can use its filter).
-TAIL = "outbox_tail"
-# Token of the relay that holds the outbox now ("" when free), and until when.
+OUTBOX_PENDING = "outbox_pending"
 LEASE_HOLDER = "outbox_lease_holder"
 LEASE_UNTIL = "outbox_lease_until"
+# Event ids an aggregate has applied (consumers' exactly-once effects), newest last.
+APPLIED = "applied_event_ids"
+# How many applied event ids each document remembers. Redeliveries arrive within
+# minutes, long before hundreds of newer events touch the same document.
+REMEMBERED_EVENTS = 500
+
+KERNEL_FIELDS = frozenset(
+    {"_id", VERSION, OUTBOX, OUTBOX_PENDING, LEASE_HOLDER, LEASE_UNTIL, APPLIED}
+)
 
 
-def _serialise(events: Iterable[Envelope]) -> list[dict[str, Any]]:
+def serialised(events: Iterable[Envelope]) -> list[dict[str, Any]]:
     return [event.model_dump(mode="json") for event in events]
 
 
-def new_document_with_outbox(
-    document: dict[str, Any], events: Iterable[Envelope]
-) -> dict[str, Any]:
-    """A document to insert, carrying the events its creation produced."""
-    serialised = _serialise(events)
-    return {
-        **document,
-        OUTBOX: serialised,
-        PENDING: bool(serialised),
-        TAIL: serialised[-1]["event_id"] if serialised else "",
-        LEASE_HOLDER: "",
-    }
+def outbox_push(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The part of an update that appends events to the outbox (empty when none)."""
+    if not events:
+        return {}
+    return {"$push": {OUTBOX: {"$each": events}}, "$set": {OUTBOX_PENDING: True}}
 
 
-def update_with_outbox(update: dict[str, Any], events: Iterable[Envelope]) -> dict[str, Any]:
-    """Merge `$push` of the events into an update document (one atomic write)."""
-    serialised = _serialise(events)
-    if not serialised:
-        return update
-    merged = {key: dict(value) for key, value in update.items()}
-    merged.setdefault("$push", {})[OUTBOX] = {"$each": serialised}
-    merged.setdefault("$set", {}).update({PENDING: True, TAIL: serialised[-1]["event_id"]})
-    return merged
-
-
-async def create_outbox_indexes(collection: Any) -> None:
-    await collection.create_index(PENDING)
+async def create_aggregate_indexes(collection: AsyncCollection) -> None:
+    """The compare-and-swap index every aggregate write uses, and the sweep's index."""
+    await collection.create_index([("_id", ASCENDING), (VERSION, ASCENDING)], unique=True)
+    await collection.create_index(OUTBOX_PENDING)

@@ -1,17 +1,19 @@
-"""The outbox relay: publishes events that aggregates carry, in order, once each.
+"""The outbox relay: publishes the events aggregates carry, in order, once each.
 
-It wakes at once when the service wrote something (`notify`), and sweeps the
-collections at start-up and every `sweep_interval` for leftovers after a
-crash (a full scan on FerretDB, so not on every write). A lease on the
-aggregate document keeps two replicas from publishing the same events in
-normal operation; if a replica dies, its lease expires and another takes over
-(then an event may be published twice, which idempotent consumers absorb).
+It wakes at once when the service wrote events (`notify`), and sweeps the
+collections at start-up and every `sweep_interval` for what a crash left
+(`outbox_pending` is indexed on MongoDB; the local store scans, which is fine
+for a periodic sweep). Several aggregates drain at once (bounded), each one's
+events strictly in order. A lease on the aggregate document, taken and
+released by compare-and-swap writes on `{_id, version}`, keeps two replicas
+from publishing the same events; if a replica dies, its lease expires and
+another takes over (then an event may be published twice, which idempotent
+consumers absorb).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 import uuid
@@ -20,136 +22,136 @@ from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 
+from plut_shared.background import BackgroundLoop
 from plut_shared.contracts import Envelope
 from plut_shared.logs import log_context
-from plut_shared.messaging.locks import DocumentLocks
-from plut_shared.messaging.outbox import LEASE_HOLDER, LEASE_UNTIL, OUTBOX, PENDING, TAIL
+from plut_shared.messaging.outbox import (
+    LEASE_HOLDER,
+    LEASE_UNTIL,
+    OUTBOX,
+    OUTBOX_PENDING,
+    VERSION,
+)
 from plut_shared.messaging.publisher import EventPublisher
+from plut_shared.messaging.writes import swap
 
 log = logging.getLogger(__name__)
+
+SWEEP_BATCH = 500
 
 
 class OutboxRelay:
     def __init__(
         self,
-        collections: list[AsyncCollection],
         publisher: EventPublisher,
-        locks: DocumentLocks,
         *,
         lease_seconds: float = 30.0,
         sweep_interval: float = 30.0,
+        concurrency: int = 8,
         retry_pause: float = 1.0,
     ) -> None:
-        self._collections = {c.name: c for c in collections}
+        self._collections: dict[str, AsyncCollection] = {}
         self._publisher = publisher
-        self._locks = locks
         self._lease = timedelta(seconds=lease_seconds)
         self._sweep_interval = sweep_interval
-        self._retry_pause = retry_pause
-        self._wake = asyncio.Event()
+        self._gate = asyncio.Semaphore(concurrency)
         self._hints: set[tuple[str, Any]] = set()
-        self._task: asyncio.Task[None] | None = None
+        self._next_sweep = 0.0  # sweep at once on start: a crash may have left events
+        self._loop = BackgroundLoop(
+            "outbox-relay", self._round, interval=sweep_interval, retry_pause=retry_pause
+        )
         self.published = 0
+
+    def watch(self, collection: AsyncCollection) -> None:
+        """Publish the outboxes of this aggregate collection."""
+        self._collections[collection.name] = collection
 
     def notify(self, collection: str, aggregate_id: Any) -> None:
         """Called right after a local write so its events leave without delay."""
         self._hints.add((collection, aggregate_id))
-        self._wake.set()
+        self._loop.wake()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+        self._loop.start()
 
     async def stop(self, final_drain_s: float = 2.0) -> None:
         """Stop the loop, then publish what was written just before (bounded in time)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.stop()
         try:
             await asyncio.wait_for(self._drain_hinted(), final_drain_s)
         except Exception:
             log.warning("events left in the outbox at shutdown", exc_info=True)
 
-    async def _run(self) -> None:
-        next_sweep = 0.0  # sweep at once on start: a crash may have left events behind
-        while True:
-            try:
-                if time.monotonic() >= next_sweep:
-                    await self.sweep()
-                    next_sweep = time.monotonic() + self._sweep_interval
-                await self._drain_hinted()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                # Store or broker unavailable: the events stay put; try again soon.
-                log.warning("outbox relay round failed", exc_info=True)
-                await asyncio.sleep(self._retry_pause)
-                continue
-            with contextlib.suppress(TimeoutError):
-                wait = max(0.0, next_sweep - time.monotonic())
-                await asyncio.wait_for(self._wake.wait(), wait)
-            self._wake.clear()
+    async def _round(self) -> float:
+        if time.monotonic() >= self._next_sweep:
+            await self.sweep()
+            self._next_sweep = time.monotonic() + self._sweep_interval
+        await self._drain_hinted()
+        return max(0.0, self._next_sweep - time.monotonic())
 
     async def _drain_hinted(self) -> None:
         while self._hints:
-            name, aggregate_id = hint = self._hints.pop()
+            hints, self._hints = self._hints, set()
             try:
-                await self.drain(self._collections[name], aggregate_id)
+                await self._drain_all([(self._collections[name], key) for name, key in hints])
             except BaseException:
-                self._hints.add(hint)
+                self._hints |= hints  # drained ones find nothing to do next time
                 raise
 
     async def sweep(self) -> int:
         """Publish whatever is pending in any collection; returns events published."""
         before = self.published
         for collection in self._collections.values():
-            # Ids first, then drains: an open cursor would keep a read open on
-            # FerretDB's SQLite file while the drains write.
-            pending = await collection.find({PENDING: True}, {"_id": 1}).limit(500).to_list()
-            for document in pending:
-                await self.drain(collection, document["_id"])
+            pending = collection.find({OUTBOX_PENDING: True}, {"_id": 1}).limit(SWEEP_BATCH)
+            ids = [document["_id"] async for document in pending]
+            await self._drain_all([(collection, aggregate_id) for aggregate_id in ids])
         return self.published - before
 
+    async def _drain_all(self, targets: list[tuple[AsyncCollection, Any]]) -> None:
+        async def bounded(collection: AsyncCollection, aggregate_id: Any) -> None:
+            async with self._gate:
+                await self.drain(collection, aggregate_id)
+
+        results = await asyncio.gather(
+            *(bounded(c, key) for c, key in targets), return_exceptions=True
+        )
+        failures = [result for result in results if isinstance(result, BaseException)]
+        if failures:
+            raise failures[0]
+
     async def drain(self, collection: AsyncCollection, aggregate_id: Any) -> None:
-        claimed = await self._claim(collection, aggregate_id, token=uuid.uuid4().hex)
-        published = 0  # events at the head of the outbox already sent in this drain
-        while claimed is not None:
-            token, document = claimed
-            events = [Envelope.model_validate(raw) for raw in document.get(OUTBOX, [])]
-            for envelope in events[published:]:
-                await self._publish(envelope)
-            if await self._finish(collection, aggregate_id, token, document.get(TAIL, "")):
+        """Publish one aggregate's outbox in order, then empty it."""
+        token = uuid.uuid4().hex
+        sent: set[str] = set()  # ids published in this drain, never sent twice by it
+        while (claimed := await self._claim(collection, aggregate_id, token)) is not None:
+            version, events = claimed
+            for envelope in events:
+                if envelope.event_id not in sent:
+                    await self._publish(envelope)
+                    sent.add(envelope.event_id)
+            if await self._finish(collection, aggregate_id, version):
                 return
-            # Events were appended while publishing; they follow the ones sent.
-            published = len(events)
-            claimed = await self._claim(collection, aggregate_id, token=token)
+            # The aggregate changed while we published (new events, perhaps): re-read.
 
     async def _claim(
         self, collection: AsyncCollection, aggregate_id: Any, token: str
-    ) -> tuple[str, dict] | None:
-        """Take (or renew) the lease on a document that has events to publish.
-
-        Filters use `_id` and string equality only: FerretDB 1.x then finds the
-        document by its key, whereas dates, numbers, `$or` or `$size` make it
-        scan the collection. The lease is a compare-and-swap on the token read.
-        """
-        async with self._locks.hold(collection.name, aggregate_id):
+    ) -> tuple[int, list[Envelope]] | None:
+        """Take (or renew) the lease; the version it leaves, and the events to publish."""
+        while True:
             document = await collection.find_one({"_id": aggregate_id})
-            if document is None or not document.get(PENDING):
+            if document is None or not document.get(OUTBOX):
                 return None
-            held_by = document.get(LEASE_HOLDER, "")
-            until = document.get(LEASE_UNTIL)
+            now = datetime.now(UTC)
+            holder, until = document.get(LEASE_HOLDER, ""), document.get(LEASE_UNTIL)
             if until is not None and until.tzinfo is None:  # clients without tz_aware
                 until = until.replace(tzinfo=UTC)
-            now = datetime.now(UTC)
-            if held_by not in ("", token) and until is not None and until > now:
+            if holder not in ("", token) and until is not None and until > now:
                 return None  # another relay is publishing these events
-            taken = await collection.update_one(
-                {"_id": aggregate_id, LEASE_HOLDER: held_by},
-                {"$set": {LEASE_HOLDER: token, LEASE_UNTIL: now + self._lease}},
-            )
-        return (token, document) if taken.matched_count else None
+            lease = {"$set": {LEASE_HOLDER: token, LEASE_UNTIL: now + self._lease}}
+            if await swap(collection, aggregate_id, document[VERSION], lease):
+                events = [Envelope.model_validate(raw) for raw in document[OUTBOX]]
+                return document[VERSION] + 1, events
+            # The aggregate changed between the read and the swap: look again.
 
     async def _publish(self, envelope: Envelope) -> None:
         with log_context(
@@ -161,13 +163,7 @@ class OutboxRelay:
             self.published += 1
             log.debug("event published")
 
-    async def _finish(
-        self, collection: AsyncCollection, aggregate_id: Any, token: str, tail: str
-    ) -> bool:
-        """Empty the outbox and free the lease in one write, unless events were appended."""
-        async with self._locks.hold(collection.name, aggregate_id):
-            released = await collection.update_one(
-                {"_id": aggregate_id, LEASE_HOLDER: token, TAIL: tail},
-                {"$set": {OUTBOX: [], PENDING: False, LEASE_HOLDER: ""}},
-            )
-        return bool(released.matched_count)
+    async def _finish(self, collection: AsyncCollection, aggregate_id: Any, version: int) -> bool:
+        """Empty the outbox and free the lease, if nothing changed since the claim."""
+        release = {"$set": {OUTBOX: [], OUTBOX_PENDING: False, LEASE_HOLDER: "", LEASE_UNTIL: None}}
+        return await swap(collection, aggregate_id, version, release)
