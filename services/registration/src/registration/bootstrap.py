@@ -1,4 +1,4 @@
-"""Composition root: builds the host, repository, handlers and routes. Nothing at import time."""
+"""Composition root: host, aggregate store, queries, handlers and routes; nothing at import."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from plut_shared.auth import AuthSettings, TokenRegistry
 from plut_shared.host import build_host, create_service_app
 
 from registration.adapters.audit import AuditTrail
-from registration.adapters.repository import ENTERPRISES, EnterpriseRepository
+from registration.adapters.directory import EnterpriseDirectory
+from registration.adapters.records import ENTERPRISES, EnterpriseMapper
 from registration.bulk_import import BulkImporter
 from registration.config import RegistrationSettings
 from registration.entrypoints.errors import install_error_handlers
@@ -29,11 +30,12 @@ def create_app(
     settings = settings if settings is not None else RegistrationSettings()
     # `is None`, not `or`: an empty registry is falsy yet a deliberate choice.
     tokens = tokens if tokens is not None else TokenRegistry.from_settings(AuthSettings())
-    host = build_host(SERVICE, settings, outbox_collections=[ENTERPRISES])
-    repository = EnterpriseRepository(host.db, host.writer)
+    host = build_host(SERVICE, settings)
+    records = host.aggregates(ENTERPRISES, EnterpriseMapper())
+    directory = EnterpriseDirectory(host.db)
     audit = AuditTrail(host.db)
-    host.on_start.extend([repository.create_indexes, audit.create_indexes])
-    handlers = RegistrationHandlers(repository, audit)
+    host.on_start.extend([directory.create_indexes, audit.create_indexes])
+    handlers = RegistrationHandlers(records, directory, audit)
     importer = BulkImporter(handlers, concurrency=settings.import_concurrency)
     app = create_service_app(
         host,

@@ -1,10 +1,11 @@
 """Bulk registration from a CSV or XLSX file: every row checked, valid ones registered.
 
-Re-importing a file creates nothing new: a row whose NIK, NIB or phone is
-already stored is reported as "already registered as <umkm_id>". Stored
-identities and village names are looked up for the whole file in a few
-queries, not row by row; each enterprise still gets its own insert carrying
-its own outbox event, so no event depends on a batch that may half-fail.
+Each valid row goes through the same use case as a single registration
+(`RegistrationHandlers.register`), so it is validated, deduplicated and
+published exactly like one: a row whose NIK, NIB or phone is already stored
+is reported as "already registered as <umkm_id>", and re-importing a file
+creates nothing new. The names already registered in the file's villages are
+looked up once for the whole file, not once per row.
 """
 
 from __future__ import annotations
@@ -12,17 +13,13 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
+from registration.adapters.directory import DuplicateIdentity
 from registration.adapters.import_file import ImportRow, parse_import_file
-from registration.adapters.keys import KEY_FIELD, identity_keys, village_key
-from registration.adapters.repository import DuplicateIdentity
+from registration.adapters.keys import village_key
 from registration.domain.centres import validate_centre_id
-from registration.domain.commands import enterprise_from_command
-from registration.domain.enterprise import Enterprise, new_umkm_id
+from registration.domain.commands import RegisterEnterprise
 from registration.domain.errors import DomainValidationError
-from registration.domain.similarity import is_similar_name
-from registration.handlers import Actor, CentreNotAllowed, RegistrationHandlers, envelopes
-
-FIELD_OF_KEY = {key_field: name for name, key_field in KEY_FIELD.items()}
+from registration.handlers import Actor, CentreNotAllowed, RegistrationHandlers, VillageNames
 
 
 @dataclass(frozen=True)
@@ -60,95 +57,50 @@ class BulkImporter:
         # Parsing 10,000 rows takes seconds of CPU: keep the event loop serving.
         rows = await asyncio.to_thread(parse_import_file, data, filename, centre_id=centre_id)
         report = ImportReport(rows=len(rows), empty_rows=sum(row.skipped for row in rows))
-        fresh = await self._not_yet_stored(self._built(rows, actor, report), report)
-        similar = await self._similar(fresh)
+        valid = self._valid(rows, actor, report)
+        known = await self._known_names(valid)
         gate = asyncio.Semaphore(self.concurrency)
-        await asyncio.gather(
-            *(self._insert(row, e, similar.get(row, []), actor, gate, report) for row, e in fresh)
-        )
-        created = [e for row, e in fresh if row in report.created]
-        await self.handlers.record(actor, "import", created)
+        await asyncio.gather(*(self._register(n, c, actor, known, gate, report) for n, c in valid))
         report.errors.sort(key=lambda error: error.row)
-        report.possible_duplicates = {r: ids for r, ids in similar.items() if r in report.created}
         return report
 
-    def _built(
+    def _valid(
         self, rows: list[ImportRow], actor: Actor, report: ImportReport
-    ) -> list[tuple[int, Enterprise]]:
-        at = self.handlers.clock()
-        built: list[tuple[int, Enterprise]] = []
+    ) -> list[tuple[int, RegisterEnterprise]]:
+        valid = []
         for row in rows:
             if row.command is None:
                 report.reject(row.row_number, row.errors)
             elif not actor.can_access(row.command.centre_id):
                 report.reject(row.row_number, [("centre_id", "row belongs to another PLUT centre")])
             else:
-                try:
-                    built.append(
-                        (
-                            row.row_number,
-                            enterprise_from_command(row.command, umkm_id=new_umkm_id(), at=at),
-                        )
-                    )
-                except DomainValidationError as error:
-                    report.reject(row.row_number, [(error.field, error.message)])
-        return built
+                valid.append((row.row_number, row.command))
+        return valid
 
-    async def _not_yet_stored(
-        self, built: list[tuple[int, Enterprise]], report: ImportReport
-    ) -> list[tuple[int, Enterprise]]:
-        keys = {row: identity_keys(e) for row, e in built}
-        wanted: dict[str, list[str]] = {key_field: [] for key_field in FIELD_OF_KEY}
-        for row_keys in keys.values():
-            for key_field, digest in row_keys.items():
-                wanted[key_field].append(digest)
-        holders = await self.handlers.repository.holders(wanted)
-        fresh = []
-        for row, enterprise in built:
-            taken = [
-                (FIELD_OF_KEY[k], f"{FIELD_OF_KEY[k]} already registered as {holders[(k, d)]}")
-                for k, d in keys[row].items()
-                if (k, d) in holders
-            ]
-            if taken:
-                report.reject(row, taken)
-            else:
-                fresh.append((row, enterprise))
-        return fresh
+    async def _known_names(self, valid: list[tuple[int, RegisterEnterprise]]) -> VillageNames:
+        keys = {village_key(command.address()) for _, command in valid}
+        return await self.handlers.directory.names_in_villages(sorted(k for k in keys if k))
 
-    async def _similar(self, fresh: list[tuple[int, Enterprise]]) -> dict[int, list[str]]:
-        """Row -> ids of stored or earlier-row enterprises with a similar name in its village."""
-        places = {row: village_key(e.business.address) for row, e in fresh}
-        wanted = sorted({key for key in places.values() if key is not None})
-        known = await self.handlers.repository.names_in_villages(wanted)
-        similar: dict[int, list[str]] = {}
-        for row, enterprise in fresh:
-            key, name = places[row], enterprise.business.name
-            if key is None or name is None:
-                continue
-            neighbours = known.setdefault(key, [])
-            found = [umkm_id for umkm_id, other in neighbours if is_similar_name(name, other)]
-            if found:
-                similar[row] = found
-            neighbours.append((enterprise.umkm_id, name))
-        return similar
-
-    async def _insert(
+    async def _register(
         self,
         row: int,
-        enterprise: Enterprise,
-        similar: list[str],
+        command: RegisterEnterprise,
         actor: Actor,
+        known: VillageNames,
         gate: asyncio.Semaphore,
         report: ImportReport,
     ) -> None:
         async with gate:
             try:
-                await self.handlers.repository.add(
-                    enterprise, envelopes(enterprise, actor), similar
+                record = await self.handlers.register(
+                    command, actor, known_names=known, action="import"
                 )
             except DuplicateIdentity as duplicate:
-                # Registered by someone else between our look-up and this insert.
                 report.reject(row, [(duplicate.field, str(duplicate))])
                 return
-        report.created[row] = enterprise.umkm_id
+            except DomainValidationError as error:
+                report.reject(row, [(error.field, error.message)])
+                return
+        report.created[row] = record.umkm_id
+        if record.possible_duplicates:
+            report.possible_duplicates[row] = record.possible_duplicates

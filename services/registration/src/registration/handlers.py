@@ -1,8 +1,10 @@
 """Use cases of the registration service, as plain async methods.
 
-Each one loads the aggregate, lets it decide, saves state and events in one
-write through the repository, and records the processing in the audit trail.
-They know nothing of HTTP: callers map the errors below to status codes.
+Each one loads the record through the aggregate store, lets the enterprise
+decide, and saves state and events in one write; then it records the
+processing in the audit trail. They know nothing of HTTP: callers map the
+errors below to status codes. The bulk import registers each row through
+`register`, so a row is checked and deduplicated exactly like a single request.
 """
 
 from __future__ import annotations
@@ -10,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from plut_shared.contracts import Envelope, make_envelope, utc_now
-from plut_shared.messaging import ConcurrentUpdate
+from plut_shared.contracts import utc_now
+from plut_shared.messaging import AggregateExists, Cause, ConcurrentUpdate, DuplicateKey
 
 from registration.adapters.audit import AuditEntry, AuditTrail
+from registration.adapters.directory import DuplicateIdentity, SearchFilter
 from registration.adapters.keys import village_key
-from registration.adapters.repository import EnterpriseRepository, SearchFilter, Stored
 from registration.domain.commands import (
     CorrectProfile,
     RegisterEnterprise,
@@ -26,12 +28,13 @@ from registration.domain.commands import (
     enterprise_from_command,
 )
 from registration.domain.enterprise import Enterprise, new_umkm_id
+from registration.domain.record import EnterpriseRecord
 from registration.domain.similarity import is_similar_name
 
 SERVICE = "registration"
-# Two officers changing one enterprise at the same moment: the loser reloads
-# and re-applies its command; more rounds than this means something is wrong.
-SAVE_ATTEMPTS = 3
+
+# village key -> [(umkm_id, business name)] known there
+VillageNames = dict[str, list[tuple[str, str]]]
 
 
 class NotFound(Exception):
@@ -58,44 +61,85 @@ class Actor:
         return self.centres is None or centre_id in self.centres
 
 
+class Records(Protocol):
+    """The aggregate store of registration records (real or in memory)."""
+
+    async def get(self, aggregate_id: str) -> EnterpriseRecord | None: ...
+    async def add(self, aggregate: EnterpriseRecord, cause: Cause) -> Any: ...
+    async def change(
+        self, aggregate_id: str, change: Callable[[EnterpriseRecord], Any], cause: Cause
+    ) -> Any: ...
+
+
+class Directory(Protocol):
+    """Queries across records (see `adapters.directory`)."""
+
+    async def duplicate(self, index: str, record: EnterpriseRecord) -> DuplicateIdentity: ...
+    async def names_in_villages(self, village_keys: list[str]) -> VillageNames: ...
+    async def search(
+        self, where: SearchFilter, *, limit: int, offset: int
+    ) -> tuple[list[EnterpriseRecord], int]: ...
+
+
 class RegistrationHandlers:
     def __init__(
         self,
-        repository: EnterpriseRepository,
+        records: Records,
+        directory: Directory,
         audit: AuditTrail,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        self.repository = repository
+        self.records = records
+        self.directory = directory
         self.audit = audit
         self.clock = clock
 
-    async def register(self, command: RegisterEnterprise, actor: Actor) -> Stored:
+    async def register(
+        self,
+        command: RegisterEnterprise,
+        actor: Actor,
+        *,
+        known_names: VillageNames | None = None,
+        action: str = "register",
+    ) -> EnterpriseRecord:
+        """Store a new enterprise; `known_names` spares a look-up per row in an import."""
         if not actor.can_access(command.centre_id):
             raise CentreNotAllowed(command.centre_id)
         enterprise = enterprise_from_command(command, umkm_id=new_umkm_id(), at=self.clock())
-        similar = await self.similar_names(enterprise)
-        await self.repository.add(enterprise, envelopes(enterprise, actor), similar)
-        await self.record(actor, "register", [enterprise])
-        return Stored(enterprise, similar)
+        record = EnterpriseRecord(enterprise, await self._similar(enterprise, known_names))
+        try:
+            await self.records.add(record, Cause(actor.correlation_id))
+        except DuplicateKey as refused:
+            raise await self.directory.duplicate(refused.index, record) from None
+        except AggregateExists:  # a UUIDv7 collision: practically never, but never silent
+            raise ChangeConflict(record.umkm_id) from None
+        await self.record(actor, action, [enterprise])
+        return record
 
-    async def similar_names(self, enterprise: Enterprise) -> list[str]:
+    async def _similar(self, enterprise: Enterprise, known: VillageNames | None) -> list[str]:
         key, name = village_key(enterprise.business.address), enterprise.business.name
         if key is None or name is None:
             return []
-        found = await self.repository.names_in_villages([key])
-        return [umkm_id for umkm_id, other in found.get(key, []) if is_similar_name(name, other)]
+        if known is None:
+            known = await self.directory.names_in_villages([key])
+        neighbours = known.setdefault(key, [])
+        similar = [umkm_id for umkm_id, other in neighbours if is_similar_name(name, other)]
+        neighbours.append((enterprise.umkm_id, name))  # later rows of a file see this one
+        return similar
 
-    async def read(self, umkm_id: str, actor: Actor, action: str = "read") -> Stored:
-        stored = await self._load(umkm_id, actor)
-        await self.record(actor, action, [stored.enterprise])
-        return stored
+    async def read(self, umkm_id: str, actor: Actor, action: str = "read") -> EnterpriseRecord:
+        record = await self.records.get(umkm_id)
+        if record is None or not actor.can_access(record.centre_id):
+            raise NotFound(umkm_id)
+        await self.record(actor, action, [record.enterprise])
+        return record
 
     async def export(self, umkm_id: str, actor: Actor) -> dict[str, Any]:
         return (await self.read(umkm_id, actor, "export")).enterprise.export()
 
     async def update_financials(
         self, umkm_id: str, command: UpdateFinancials, actor: Actor
-    ) -> Stored:
+    ) -> EnterpriseRecord:
         today = command.effective_date or self.clock().date()
         return await self._change(
             umkm_id,
@@ -106,11 +150,15 @@ class RegistrationHandlers:
             ),
         )
 
-    async def correct(self, umkm_id: str, command: CorrectProfile, actor: Actor) -> Stored:
+    async def correct(
+        self, umkm_id: str, command: CorrectProfile, actor: Actor
+    ) -> EnterpriseRecord:
         changes = command.changes()
         return await self._change(umkm_id, actor, "correct", lambda e: e.correct(**changes))
 
-    async def set_consent(self, umkm_id: str, command: SetConsent, actor: Actor) -> Stored:
+    async def set_consent(
+        self, umkm_id: str, command: SetConsent, actor: Actor
+    ) -> EnterpriseRecord:
         at = self.clock()
         return await self._change(
             umkm_id,
@@ -119,15 +167,15 @@ class RegistrationHandlers:
             lambda e: e.set_consent(command.purpose, command.granted, command.source, at),
         )
 
-    async def erase(self, umkm_id: str, actor: Actor) -> Stored:
+    async def erase(self, umkm_id: str, actor: Actor) -> EnterpriseRecord:
         at = self.clock()
         return await self._change(umkm_id, actor, "erase", lambda e: e.erase(at))
 
     async def search(
         self, where: SearchFilter, actor: Actor, *, limit: int, offset: int
-    ) -> tuple[list[Stored], int]:
-        found, total = await self.repository.search(where, limit=limit, offset=offset)
-        await self.record(actor, "list", [stored.enterprise for stored in found])
+    ) -> tuple[list[EnterpriseRecord], int]:
+        found, total = await self.directory.search(where, limit=limit, offset=offset)
+        await self.record(actor, "list", [record.enterprise for record in found])
         return found, total
 
     async def record(self, actor: Actor, action: str, enterprises: list[Enterprise]) -> None:
@@ -136,38 +184,25 @@ class RegistrationHandlers:
             [AuditEntry(*who, e.umkm_id, e.centre_id, at, why) for e in enterprises]
         )
 
-    async def _load(self, umkm_id: str, actor: Actor) -> Stored:
-        stored = await self.repository.get(umkm_id)
-        if stored is None or not actor.can_access(stored.enterprise.centre_id):
-            raise NotFound(umkm_id)
-        return stored
-
     async def _change(
         self, umkm_id: str, actor: Actor, action: str, apply: Callable[[Enterprise], None]
-    ) -> Stored:
-        for _ in range(SAVE_ATTEMPTS):
-            stored = await self._load(umkm_id, actor)
-            expected = stored.enterprise.version
-            apply(stored.enterprise)
-            events = envelopes(stored.enterprise, actor)
-            if events:  # nothing changed: nothing to write, nothing to publish
-                try:
-                    await self.repository.save(stored.enterprise, expected, events)
-                except ConcurrentUpdate:
-                    continue
-            await self.record(actor, action, [stored.enterprise])
-            return stored
-        raise ChangeConflict(umkm_id)
+    ) -> EnterpriseRecord:
+        attempted: list[EnterpriseRecord] = []
 
+        def change(record: EnterpriseRecord) -> EnterpriseRecord:
+            if not actor.can_access(record.centre_id):
+                raise NotFound(umkm_id)
+            apply(record.enterprise)
+            attempted.append(record)
+            return record
 
-def envelopes(enterprise: Enterprise, actor: Actor) -> list[Envelope]:
-    return [
-        make_envelope(
-            payload,
-            producer=SERVICE,
-            centre_id=enterprise.centre_id,
-            subject_id=enterprise.umkm_id,
-            correlation_id=actor.correlation_id,
-        )
-        for payload in enterprise.pull_events()
-    ]
+        try:
+            changed = await self.records.change(umkm_id, change, Cause(actor.correlation_id))
+        except DuplicateKey as refused:  # a correction took another owner's NIK, NIB or phone
+            raise await self.directory.duplicate(refused.index, attempted[-1]) from None
+        except ConcurrentUpdate:
+            raise ChangeConflict(umkm_id) from None
+        if changed is None:
+            raise NotFound(umkm_id)
+        await self.record(actor, action, [changed.enterprise])
+        return changed

@@ -14,17 +14,25 @@ from typing import Any, Generic, TypeVar
 
 from plut_shared.contracts import Envelope, Payload, make_envelope
 from plut_shared.messaging.aggregates import Cause, Mapper, check_state
-from plut_shared.messaging.writes import AggregateExists
+from plut_shared.messaging.writes import AggregateExists, DuplicateKey
 
 A = TypeVar("A")
 R = TypeVar("R")
 
 
 class InMemoryAggregateStore(Generic[A]):
-    def __init__(self, mapper: Mapper[A], *, producer: str, name: str = "aggregates") -> None:
+    def __init__(
+        self,
+        mapper: Mapper[A],
+        *,
+        producer: str,
+        name: str = "aggregates",
+        unique: tuple[str, ...] = (),
+    ) -> None:
         self.mapper = mapper
         self.producer = producer
         self.name = name
+        self.unique = unique  # state fields under a unique index, as the service declares
         self.documents: dict[str, dict[str, Any]] = {}
         self.versions: dict[str, int] = {}
         self.applied: dict[str, list[str]] = {}
@@ -90,9 +98,18 @@ class InMemoryAggregateStore(Generic[A]):
         version = self.versions[aggregate_id]
         return {**copy.deepcopy(document), "_id": aggregate_id, "version": version}
 
+    def _check_unique(self, aggregate_id: str, state: dict[str, Any]) -> None:
+        for field in self.unique:
+            for other_id, other in self.documents.items():
+                if other_id != aggregate_id and other.get(field) == state.get(field):
+                    raise DuplicateKey(f"{field}_1")
+
     def _write(
         self, aggregate_id: str, aggregate: A, cause: Cause, payloads: list[Payload]
     ) -> list[Envelope]:
+        state = self.mapper.to_document(aggregate)
+        check_state(state)
+        self._check_unique(aggregate_id, state)  # before anything is kept, as a refused write
         written = [
             make_envelope(
                 payload,
@@ -105,8 +122,6 @@ class InMemoryAggregateStore(Generic[A]):
             for payload in payloads
         ]
         self.events.extend(written)
-        state = self.mapper.to_document(aggregate)
-        check_state(state)
         self.documents[aggregate_id] = copy.deepcopy(state)
         self.versions[aggregate_id] = self.versions.get(aggregate_id, 0) + 1
         return written

@@ -1,18 +1,17 @@
 """Lookup keys stored beside an enterprise document: identity digests and place keys.
 
-Identity keys (NIK, NIB, phone) carry unique indexes, which FerretDB enforces
+Identity keys (NIK, NIB, phone) carry unique indexes, which the store enforces
 atomically, so two concurrent registrations of one person cannot both win.
 They hold SHA-256 digests, not values: MongoDB quotes the key value in
 duplicate-key errors, and those end up in logs, where a NIK must never be.
-FerretDB 1.x honours neither sparse nor partial indexes, so an absent NIB
-(and every key of an erased owner) gets a key of its own that collides with
-nothing.
+An absent NIB (and every key of an erased owner) gets a key of its own that
+collides with nothing, so the unique indexes need no sparse or partial
+options, which not every MongoDB-wire store honours.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 
 from registration.domain.enterprise import Enterprise
 from registration.domain.profile import Address
@@ -36,11 +35,6 @@ def identity_keys(enterprise: Enterprise) -> dict[str, str]:
         "phone_key": identity_digest("phone", owner.phone),
         "nib_key": identity_digest("nib", nib) if nib else f"none:nib:{umkm_id}",
     }
-
-
-def command_keys(values: Iterable[tuple[str, str | None]]) -> dict[str, str]:
-    """Key field -> digest for the identity values a command carries."""
-    return {KEY_FIELD[name]: identity_digest(name, value) for name, value in values if value}
 
 
 def village_key(address: Address) -> str | None:

@@ -78,6 +78,9 @@ class RegisterEnterprise(Command):
     def _centre(cls, value: str) -> str:
         return validate_centre_id(value)
 
+    def address(self) -> Address:
+        return Address(self.province, self.regency_city, self.district, self.village)
+
 
 class UpdateFinancials(Command):
     capital: int | None = Field(default=None, ge=0, description="Capital, rupiah.")
@@ -142,9 +145,8 @@ def enterprise_from_command(
         preferred_channel=command.preferred_channel,
         language=command.language,
     )
-    address = Address(command.province, command.regency_city, command.district, command.village)
     business = Business(
-        command.business_name, command.nib, command.sector, address, command.founding_year
+        command.business_name, command.nib, command.sector, command.address(), command.founding_year
     )
     return Enterprise.register(
         umkm_id=umkm_id,

@@ -1,8 +1,8 @@
 """The Enterprise aggregate: one UMKM, its owner, its consents and its scale class.
 
 Every operation validates everything before it changes anything, then records
-the facts as contract payloads in `pending_events`; the repository stores the
-state and those events in one atomic write (DESIGN.md section 5).
+the facts as contract payloads in `pending_events`; the aggregate store saves
+the state and those events in one atomic write (README, "Reliability").
 """
 
 from __future__ import annotations
@@ -54,8 +54,7 @@ def new_umkm_id() -> str:
 
 @dataclass(eq=False)
 class Enterprise:
-    """`version` counts accepted changes (1 after registration); the repository
-    saves on the condition that the stored version is still the one it loaded."""
+    """`version` counts accepted changes (1 after registration), for officers to see."""
 
     umkm_id: str
     centre_id: str

@@ -1,11 +1,13 @@
 """Round trip between an `Enterprise` and a plain document the repository stores.
 
-The document is the export plus the version; pending events are not part of
-it, since the repository keeps them in its outbox field.
+The document is the export plus the record's own version (the number of
+accepted changes, shown to officers); pending events are not part of it: the
+aggregate store writes them to the document's outbox in the same write.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -15,9 +17,13 @@ from registration.domain.enterprise import Enterprise
 from registration.domain.export import export_enterprise
 from registration.domain.profile import Address, Business, ConsentPurpose, ConsentRecord, Owner
 
+# Not `version`: that name belongs to the aggregate store's compare-and-swap counter,
+# which also moves when the relay publishes.
+RECORD_VERSION = "record_version"
+
 
 def to_document(enterprise: Enterprise) -> dict[str, Any]:
-    return export_enterprise(enterprise) | {"version": enterprise.version}
+    return export_enterprise(enterprise) | {RECORD_VERSION: enterprise.version}
 
 
 def _moment(raw: str | datetime | None) -> datetime | None:
@@ -48,7 +54,7 @@ def _consents(raw: dict[str, dict[str, Any]]) -> dict[ConsentPurpose, ConsentRec
     }
 
 
-def from_document(doc: dict[str, Any]) -> Enterprise:
+def from_document(doc: Mapping[str, Any]) -> Enterprise:
     """Rebuild a stored enterprise; the document was validated when it was written."""
     business = doc["business"]
     registered_at = _moment(doc["registered_at"])
@@ -65,5 +71,5 @@ def from_document(doc: dict[str, Any]) -> Enterprise:
         consents=_consents(doc["consents"]),
         registered_at=registered_at,
         erased_at=_moment(doc["erased_at"]),
-        version=doc["version"],
+        version=doc[RECORD_VERSION],
     )

@@ -10,8 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from registration.adapters.directory import DuplicateIdentity
 from registration.adapters.import_file import ImportFileError
-from registration.adapters.repository import DuplicateIdentity
 from registration.domain.errors import DomainValidationError, EnterpriseErased
 from registration.handlers import CentreNotAllowed, ChangeConflict, NotFound
 

@@ -21,7 +21,7 @@ from plut_shared.auth import CurrentPrincipal, Principal, Role
 from plut_shared.contracts import new_event_id
 from plut_shared.contracts.registration import ScaleClass
 
-from registration.adapters.repository import SearchFilter
+from registration.adapters.directory import SearchFilter
 from registration.bulk_import import BulkImporter
 from registration.config import RegistrationSettings
 from registration.domain.commands import (

@@ -8,9 +8,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from registration.adapters.audit import AuditEntry
-from registration.adapters.repository import Stored
 from registration.bulk_import import ImportReport
 from registration.domain.identity import mask_nik
+from registration.domain.record import EnterpriseRecord
 
 
 class OwnerView(BaseModel):
@@ -63,7 +63,7 @@ class EnterpriseView(BaseModel):
     )
 
     @classmethod
-    def of(cls, stored: Stored, *, sees_nik: bool) -> EnterpriseView:
+    def of(cls, stored: EnterpriseRecord, *, sees_nik: bool) -> EnterpriseView:
         data: dict[str, Any] = stored.enterprise.export()
         if data["owner"] is not None and not sees_nik:
             data["owner"] = data["owner"] | {"nik": mask_nik(data["owner"]["nik"])}
