@@ -67,6 +67,10 @@ class Counter:
             CounterIncremented(counter_id=self.counter_id, seq=seq, amount=amount)
         )
 
+    def bump(self, amount: int = 1) -> None:
+        """The next increment, whatever the last one was (for concurrent writers)."""
+        self.increment(self.seq + 1, amount)
+
     def pull_events(self) -> list[Payload]:
         events, self.pending_events = self.pending_events, []
         return events

@@ -3,7 +3,11 @@
     python -m tests.support.crash_child hang-before-publish SERVICE DATABASE COUNTER
     python -m tests.support.crash_child die-after-effect SERVICE DATABASE
 
-It prints READY once it reached the moment, then the test kills it.
+    python -m tests.support.crash_child replica SERVICE DATABASE WRITES COUNTERS...
+
+It prints READY once it reached the moment, then the test kills it. A replica
+runs a whole counter service (relay and consumer), bumps the given counters
+WRITES times in all, prints DONE, and serves until it is terminated.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import signal
 import sys
 
 from plut_shared.contracts import Envelope
+from plut_shared.messaging import Cause
 
 from tests.support.counter_service import Behaviour, CounterService, settings_for
 
@@ -46,7 +51,31 @@ async def die_after_effect(service_name: str, database: str) -> None:
     await asyncio.Event().wait()
 
 
+async def replica(service_name: str, database: str, writes: str, *counter_ids: str) -> None:
+    service = CounterService(service_name, _settings(), database)
+    await service.start()
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    print("READY", flush=True)
+    gate = asyncio.Semaphore(8)
+    cause = Cause("corr-replica")
+
+    async def bump(n: int) -> None:
+        async with gate:
+            counter_id = counter_ids[n % len(counter_ids)]
+            await service.counters.change(counter_id, lambda counter: counter.bump(), cause)
+
+    await asyncio.gather(*(bump(n) for n in range(int(writes))))
+    print("DONE", flush=True)
+    await stop.wait()
+    await service.stop()
+
+
 if __name__ == "__main__":
     mode, *args = sys.argv[1:]
-    runner = {"hang-before-publish": hang_before_publish, "die-after-effect": die_after_effect}
+    runner = {
+        "hang-before-publish": hang_before_publish,
+        "die-after-effect": die_after_effect,
+        "replica": replica,
+    }
     asyncio.run(runner[mode](*args))

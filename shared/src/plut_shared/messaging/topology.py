@@ -4,8 +4,10 @@ Names (DESIGN.md section 4):
 - `plut.events`: durable topic exchange for internal events, routing key = event type.
   Its alternate exchange `plut.events.unrouted` keeps events no service subscribes
   to yet, so a mandatory publish fails only when the topology itself is broken.
-- `<service>.<purpose>`: quorum queue per consumer, with a delivery limit and
-  at-least-once dead-lettering into the service's parking lot.
+- `<service>.<purpose>`: quorum queue per consumer, with a delivery limit,
+  at-least-once dead-lettering into the service's parking lot, and a single
+  active consumer among the service's replicas (so each subject's events are
+  applied in order).
 - `<service>.<purpose>.retry.<n>`: one TTL queue per delay tier; expired messages
   dead-letter back to the consumer queue through the default exchange.
 - `<service>.parking`: parking lot, read by operators.
@@ -63,6 +65,12 @@ class ServiceTopology:
             # refuses new messages (the publisher sees a nack) instead of dropping.
             "x-overflow": "reject-publish",
             "x-max-length": self.max_queue_length,
+            # Replicas of a service are competing relays and writers, but one of them
+            # consumes a queue at a time (the others take over if it goes): with
+            # competing consumers, two events of one subject could be applied by two
+            # processes in the wrong order. Within the active one, subjects run
+            # concurrently and each subject's events in delivery order.
+            "x-single-active-consumer": True,
             **self.extra_queue_arguments,
         }
 
