@@ -1,4 +1,4 @@
-"""The store conformance check, against the real local store (README: "Which stores pass")."""
+"""The store conformance check, against the real local store (README, "Store conformance check")."""
 
 from __future__ import annotations
 

@@ -6,10 +6,10 @@
     uv run python -m plut_shared.store_check mongodb://HOST:PORT/ --verify-restart-marker
 
 Each check runs in a scratch database that is dropped afterwards and prints one
-line with what it measured. The guarantees are those of the README's "Which
-stores pass the conformance check": atomic single-document updates under
-concurrent clients, conditional updates with one winner, unique indexes, and
-the filter shapes and update operators the messaging kernel uses.
+line with what it measured. The guarantees (README, "Store conformance check"):
+atomic single-document updates under concurrent clients, conditional updates
+with one winner, unique indexes, and the filter shapes and update operators
+the messaging kernel uses.
 """
 
 from plut_shared.store_check.catalogue import CHECKS

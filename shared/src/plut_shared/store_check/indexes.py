@@ -34,7 +34,7 @@ async def unique_index(scratch: Scratch) -> Outcome:
 
 
 async def version_index(scratch: Scratch) -> Outcome:
-    """The kernel's hot-path filter {_id, version} gets a unique compound index (DESIGN §5)."""
+    """The hot-path filter {_id, version} with its unique index (README, "Why these parts")."""
     collection = scratch.collection("versioned")
     await collection.create_index([("_id", 1), ("version", 1)], unique=True)
     await collection.insert_one({"_id": "agg", "version": 3, "state": "old"})

@@ -1,4 +1,4 @@
-"""Checks on the exact request shapes the messaging kernel sends (DESIGN §5)."""
+"""Checks on the request shapes the messaging kernel sends (README, "Store conformance check")."""
 
 from __future__ import annotations
 
