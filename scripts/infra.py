@@ -179,32 +179,29 @@ def store_classpath() -> str:
     return os.pathsep.join([str(STORE_CLASSES), *sorted(str(p) for p in STORE_LIB.glob("*.jar"))])
 
 
+def store_command(host: str, port: int, data_file: Path) -> list[str]:
+    """The store's command line; builds the store first when its launcher changed."""
+    java, mvn = java_and_maven()
+    if not STORE_READY.exists() or STORE_READY.read_text() != STORE_SOURCE.read_text():
+        build_store(java, mvn)
+    classpath = store_classpath()
+    return [java, "-Xmx1g", "-cp", classpath, "StoreServer", host, str(port), str(data_file)]
+
+
 def ensure_store() -> None:
     if store_answers():
         log(f"store answers at {MONGO_URL}")
         return
     if not is_local(MONGO_URL):
         raise InfraError(f"store at {MONGO_URL} does not answer and is not local")
-    java, mvn = java_and_maven()
-    # Rebuilt when the launcher's source changed since the last build.
-    if not STORE_READY.exists() or STORE_READY.read_text() != STORE_SOURCE.read_text():
-        build_store(java, mvn)
     address = urlsplit(MONGO_URL)
+    command = store_command(address.hostname or "127.0.0.1", address.port or 27017, STORE_DATA)
     STORE_DATA.parent.mkdir(parents=True, exist_ok=True)
     STORE_LOG.parent.mkdir(parents=True, exist_ok=True)
     log("starting the store (mongo-java-server, H2 backend)")
     with STORE_LOG.open("ab") as log_file:
         process = subprocess.Popen(
-            [
-                java,
-                "-Xmx1g",
-                "-cp",
-                store_classpath(),
-                "StoreServer",
-                address.hostname or "127.0.0.1",
-                str(address.port or 27017),
-                str(STORE_DATA),
-            ],
+            command,
             stdout=log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -1,4 +1,9 @@
-"""Where a Docker engine answers, tests get RabbitMQ and MongoDB from testcontainers."""
+"""Where the tests find RabbitMQ and a MongoDB-wire store.
+
+Where a Docker engine answers, testcontainers start RabbitMQ and MongoDB 7;
+otherwise the tests use the broker and the local store (mongo-java-server)
+that `scripts/infra.py up` started, at PLUT_AMQP_URL / PLUT_MONGO_URL.
+"""
 
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ class ServiceSettings(BaseSettings):
     )
     mongo_url: str = Field(
         default_factory=lambda: _platform_env("PLUT_MONGO_URL", LOCAL_MONGO_URL),
-        description="MongoDB (or FerretDB) URL.",
+        description="MongoDB-wire store URL (MongoDB, or the local store).",
     )
     database: str = Field(default="", description="Database name; defaults to the service name.")
     retry_delays_ms: tuple[int, ...] = Field(

@@ -1,0 +1,5 @@
+import sys
+
+from plut_shared.store_check.cli import main
+
+sys.exit(main())
