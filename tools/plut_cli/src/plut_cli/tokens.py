@@ -61,6 +61,8 @@ def new(
     """Mint a token; print it once, with its entry (or add the entry to --file)."""
     token = secrets.token_urlsafe(32)
     expires_at = parse_expiry(expires) if expires else None
+    if expires_at is not None and expires_at <= datetime.now(UTC):
+        raise CliError(f"--expires {expires}: that is in the past")
     try:
         entry = TokenEntry.for_token(
             token, subject=subject, role=role, centres=centre, expires_at=expires_at

@@ -66,7 +66,7 @@ class ProviderSink:
     ) -> None:
         # token None: any caller is accepted (a local run without a provider token).
         self.token = token
-        self.mailbox = mailbox or Mailbox()
+        self.mailbox = mailbox if mailbox is not None else Mailbox()
         self.requests: list[ProviderRequest] = []
         self.delivered: list[ProviderRequest] = []
         self._ids_by_key: dict[str, str] = {}

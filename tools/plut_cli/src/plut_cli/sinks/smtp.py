@@ -55,7 +55,7 @@ class SmtpSink:
     def __init__(self, port: int | None = None, mailbox: Mailbox | None = None) -> None:
         self.host = LOCALHOST
         self.port = port or free_port()
-        self.mailbox = mailbox or Mailbox()
+        self.mailbox = mailbox if mailbox is not None else Mailbox()
         self.received: list[ReceivedEmail] = []
         self._rcpt_replies: list[str] = []
         self._lock = threading.Lock()
