@@ -70,7 +70,6 @@ def with_local_sinks(env: dict[str, str]) -> dict[str, str]:
 def start_sinks(env: dict[str, str]) -> subprocess.Popen:
     command = [sys.executable, "-m", "plut_cli", "sinks", "--http-port", str(SINK_HTTP_PORT)]
     command += ["--smtp-port", str(SINK_SMTP_PORT)]
-    print(f"[run] messages to owners: http://127.0.0.1:{SINK_HTTP_PORT}/", flush=True)
     return subprocess.Popen(command, env=env)
 
 
