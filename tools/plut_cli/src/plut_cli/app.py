@@ -28,7 +28,7 @@ app.add_typer(parked.app, name="parked")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(demo.app, name="demo")
 app.command("import")(importing.run)
-app.command("sinks")(sinks_command)
+app.command("sinks")(one_line_errors(sinks_command))
 # `plut store-check URL` joins here (plut_shared.store_check.main(argv)) once it exists.
 
 
