@@ -3,6 +3,10 @@
 Each service runs as its own uvicorn process (as it would in its own
 container). Without PLUT_API_TOKENS in the environment, a development admin
 token for all centres is minted for this run only and printed once.
+
+Notifications sends to local sinks (`plut sinks`: an SMTP server and a
+WhatsApp/SMS provider stand-in) unless its SMTP host or provider URL is set in
+the environment; their page lists what owners would have received.
 """
 
 from __future__ import annotations
@@ -20,12 +24,14 @@ import time
 from plut_shared.auth import TokenEntry
 
 SERVICES = {"registration": 8001, "notifications": 8004}
+SINK_HTTP_PORT, SINK_SMTP_PORT = 8090, 8025
 
 
 def dev_tokens() -> str:
     token = secrets.token_urlsafe(32)
     entry = TokenEntry.for_token(token, subject="dev-admin", role="admin", centres=["*"])
     print(f"[run] development admin token (this run only): {token}", flush=True)
+    print(f"[run] for plut: export PLUT_API_TOKEN={token}", flush=True)
     return json.dumps([entry.model_dump(mode="json")])
 
 
@@ -46,6 +52,27 @@ def start(service: str, port: int, env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(command, env=env)
 
 
+def channels_configured(env: dict[str, str]) -> bool:
+    configured = ("PLUT_NOTIFICATIONS_SMTP_HOST", "PLUT_NOTIFICATIONS_PROVIDER_BASE_URL")
+    return any(env.get(name) for name in configured)
+
+
+def with_local_sinks(env: dict[str, str]) -> dict[str, str]:
+    """Notifications' settings pointing at the local sinks (production settings are untouched)."""
+    return env | {
+        "PLUT_NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
+        "PLUT_NOTIFICATIONS_SMTP_PORT": str(SINK_SMTP_PORT),
+        "PLUT_NOTIFICATIONS_PROVIDER_BASE_URL": f"http://127.0.0.1:{SINK_HTTP_PORT}",
+        "PLUT_NOTIFICATIONS_PROVIDER_TOKEN": secrets.token_urlsafe(24),
+    }
+
+
+def start_sinks(env: dict[str, str]) -> subprocess.Popen:
+    command = [sys.executable, "-m", "plut_cli", "sinks", "--http-port", str(SINK_HTTP_PORT)]
+    command += ["--smtp-port", str(SINK_SMTP_PORT)]
+    return subprocess.Popen(command, env=env)
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # SIGTERM stops the services the same way as Ctrl-C
 
@@ -62,7 +89,11 @@ def main() -> int:
     if not available:
         print("[run] infrastructure is ready; no service package is installed yet", flush=True)
         return 0
-    processes = [start(s, SERVICES[s], env) for s in available]
+    processes = []
+    if "notifications" in available and not channels_configured(env):
+        env = with_local_sinks(env)
+        processes.append(start_sinks(env))
+    processes += [start(s, SERVICES[s], env) for s in available]
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         while all(p.poll() is None for p in processes):

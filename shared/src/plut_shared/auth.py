@@ -13,14 +13,17 @@ and in a router (health routes simply leave the dependency out):
 
     @router.post("/enterprises", dependencies=[Depends(require_role("admin", "officer"))])
 
-Operators mint tokens with `python -m plut_shared.auth new-token --help`.
+Operators mint, list and revoke tokens with `plut tokens --help`. Entries may
+carry an expiry; entries from PLUT_API_TOKENS_FILE are re-read when the file
+changes (`plut_shared.auth_reload`), so a revocation needs no restart.
 """
 
 from __future__ import annotations
 
-import sys
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Request, status
@@ -34,14 +37,15 @@ from plut_shared.auth_config import (
     TokenEntry,
     digest_token,
     load_token_entries,
-    main,
 )
+from plut_shared.auth_reload import TokenFileWatch
 
 __all__ = [
     "ALL_CENTRES",
     "AuthConfigError",
     "AuthSettings",
     "CurrentPrincipal",
+    "Grant",
     "Principal",
     "Role",
     "TokenEntry",
@@ -51,9 +55,10 @@ __all__ = [
     "digest_token",
     "ensure_centre",
     "install_auth",
-    "main",
     "require_role",
 ]
+
+log = logging.getLogger(__name__)
 
 _STATE_KEY = "plut_token_registry"
 # auto_error=False: we answer 401 ourselves, with the challenge header; the
@@ -93,32 +98,67 @@ class Principal:
         return self
 
 
-class TokenRegistry:
-    """Digest -> principal. Build it explicitly, once, in the composition root."""
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """What a configured token grants, and until when."""
 
-    def __init__(self, entries: Iterable[TokenEntry]) -> None:
-        self._by_digest: dict[str, Principal] = {}
-        for entry in entries:
-            if entry.sha256 in self._by_digest:
-                other = self._by_digest[entry.sha256].subject
-                raise AuthConfigError(
-                    f"two token entries share one sha256 digest ({other}, {entry.subject})"
-                )
-            self._by_digest[entry.sha256] = Principal(
-                entry.subject, entry.role, frozenset(entry.centres)
+    principal: Principal
+    expires_at: datetime | None
+
+    def expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or datetime.now(UTC))
+
+
+def _grants_by_digest(entries: Iterable[TokenEntry]) -> dict[str, Grant]:
+    grants: dict[str, Grant] = {}
+    for entry in entries:
+        if entry.sha256 in grants:
+            other = grants[entry.sha256].principal.subject
+            raise AuthConfigError(
+                f"two token entries share one sha256 digest ({other}, {entry.subject})"
             )
+        principal = Principal(entry.subject, entry.role, frozenset(entry.centres))
+        grants[entry.sha256] = Grant(principal, entry.expires_at)
+    return grants
+
+
+class TokenRegistry:
+    """Digest -> grant. Build it explicitly, once, in the composition root.
+
+    With a `watch`, entries are replaced when the token file changes.
+    """
+
+    def __init__(self, entries: Iterable[TokenEntry], *, watch: TokenFileWatch | None = None):
+        self._grants = _grants_by_digest(entries)
+        self._watch = watch
 
     @classmethod
     def from_settings(cls, settings: AuthSettings) -> TokenRegistry:
-        return cls(load_token_entries(settings))
+        watch = TokenFileWatch(settings) if settings.api_tokens_file is not None else None
+        return cls(load_token_entries(settings), watch=watch)
 
     def __len__(self) -> int:
-        return len(self._by_digest)
+        return len(self._grants)
 
-    def resolve(self, token: str) -> Principal | None:
+    def grant(self, token: str) -> Grant | None:
         # A dict lookup on the digest instead of comparing tokens: any timing
         # difference reveals bits of a hash, which do not help forge the token.
-        return self._by_digest.get(digest_token(token))
+        self._reload_if_changed()
+        return self._grants.get(digest_token(token))
+
+    def resolve(self, token: str) -> Principal | None:
+        """The principal of a known token that has not expired."""
+        found = self.grant(token)
+        return None if found is None or found.expired() else found.principal
+
+    def _reload_if_changed(self) -> None:
+        entries = self._watch.changed_entries() if self._watch is not None else None
+        if entries is None:
+            return
+        try:
+            self._grants = _grants_by_digest(entries)
+        except AuthConfigError as error:
+            log.error("token file not reloaded; the previous tokens stay in force: %s", error)
 
 
 def _challenge(detail: str) -> HTTPException:
@@ -132,10 +172,13 @@ def _principal_for(
 ) -> Principal:
     if credentials is None:
         raise _challenge("missing bearer token (Authorization: Bearer <token>)")
-    principal = registry.resolve(credentials.credentials)
-    if principal is None:
+    found = registry.grant(credentials.credentials)
+    if found is None:
         raise _challenge("unknown bearer token")
-    return principal
+    if found.expired():
+        # No subject and no date: the caller learns only what to do next.
+        raise _challenge("bearer token expired; ask an administrator for a new one")
+    return found.principal
 
 
 def authenticated(registry: TokenRegistry) -> Callable[..., Principal]:
@@ -189,9 +232,3 @@ def ensure_centre(principal: Principal, centre_id: str, *, detail: str = "Not fo
     """
     if not principal.can_access_centre(centre_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=detail)
-
-
-if __name__ == "__main__":
-    # The CLI lives with the configuration it writes; this keeps the documented
-    # `python -m plut_shared.auth new-token` spelling.
-    sys.exit(main())

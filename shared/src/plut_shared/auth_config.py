@@ -3,23 +3,21 @@
 Only SHA-256 digests of tokens are configured (`PLUT_API_TOKENS`, or the file
 named by `PLUT_API_TOKENS_FILE` for docker secrets), so a leaked configuration
 or a printed environment does not hand anyone a working token. The tokens
-themselves exist only with the people who use them (see `python -m
-plut_shared.auth new-token`).
+themselves exist only with the people who use them (`plut tokens new` mints
+one; the README's "Operator command" section explains expiry and revocation).
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
-import secrets
-import sys
-from collections.abc import Sequence
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -69,6 +67,9 @@ class TokenEntry(BaseModel):
     centres: list[CentreId] = Field(
         min_length=1, description="PLUT centre ids, e.g. kota-mojokerto; `*` (admins only)."
     )
+    expires_at: AwareDatetime | None = Field(
+        default=None, description="When the token stops working (ISO 8601 with a UTC offset)."
+    )
 
     @model_validator(mode="after")
     def _check(self) -> TokenEntry:
@@ -82,10 +83,25 @@ class TokenEntry(BaseModel):
 
     @classmethod
     def for_token(
-        cls, token: str, *, subject: str, role: Role | str, centres: list[str]
+        cls,
+        token: str,
+        *,
+        subject: str,
+        role: Role | str,
+        centres: list[str],
+        expires_at: datetime | None = None,
     ) -> TokenEntry:
-        """The entry for a known token; used by the CLI and by tests."""
-        return cls(sha256=digest_token(token), subject=subject, role=Role(role), centres=centres)
+        """The entry for a known token; used by the operator command and by tests."""
+        return cls(
+            sha256=digest_token(token),
+            subject=subject,
+            role=Role(role),
+            centres=centres,
+            expires_at=expires_at,
+        )
+
+    def expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or datetime.now(UTC))
 
 
 class AuthSettings(BaseSettings):
@@ -154,36 +170,3 @@ def load_token_entries(settings: AuthSettings) -> list[TokenEntry]:
         # Fail at start-up: a service nobody can call is a deployment mistake.
         raise AuthConfigError(f"no API tokens configured: set {TOKENS_ENV} or {TOKENS_FILE_ENV}")
     return entries
-
-
-# --- CLI ------------------------------------------------------------------------
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m plut_shared.auth")
-    commands = parser.add_subparsers(dest="command", required=True)
-    new = commands.add_parser("new-token", help="mint a token and its PLUT_API_TOKENS entry")
-    new.add_argument("--subject", required=True, help="officer or client id, not a name")
-    new.add_argument("--role", required=True, choices=[role.value for role in Role])
-    new.add_argument("--centre", action="append", required=True, help="centre id or '*'; repeat")
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    token = secrets.token_urlsafe(32)
-    try:
-        entry = TokenEntry.for_token(
-            token, subject=args.subject, role=args.role, centres=args.centre
-        )
-    except ValidationError as exc:
-        parser.error(describe_errors(exc, whole="entry"))
-    print(f"token: {token}")
-    print(f"entry: {entry.model_dump_json()}")
-    print(
-        "Hand the token to its holder privately; nothing stores it. Add the entry to the "
-        "JSON list in PLUT_API_TOKENS (or the file named by PLUT_API_TOKENS_FILE).",
-        file=sys.stderr,
-    )
-    return 0

@@ -118,15 +118,25 @@ def build_host(
 
 
 def health_router(host: ServiceHost) -> APIRouter:
+    """`/health/live`: the process answers (restart it if not); `/health/ready`: it can
+    work, store and broker reachable (send it traffic only then). `/health` is the
+    readiness check too, for the compose healthcheck."""
     router = APIRouter(tags=["health"])
 
-    @router.get("/health", summary="Liveness and readiness: store and broker reachable")
-    async def health(response: Response) -> dict[str, object]:
+    async def readiness(response: Response) -> dict[str, object]:
         checks = await host.healthy()
         ok = all(checks.values())
         response.status_code = 200 if ok else 503
         return {"status": "ok" if ok else "degraded", **checks}
 
+    @router.get("/health/live", summary="Liveness: the process answers; no dependency checked")
+    async def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    router.get("/health/ready", summary="Readiness: store and broker reachable")(readiness)
+    router.get("/health", summary="Readiness (as /health/ready), for container healthchecks")(
+        readiness
+    )
     return router
 
 

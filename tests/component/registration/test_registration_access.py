@@ -125,6 +125,8 @@ async def test_the_openapi_document_describes_every_endpoint_and_the_bearer_sche
 
     assert set(spec["paths"]) == {
         "/health",
+        "/health/live",
+        "/health/ready",
         "/enterprises",
         "/enterprises/{umkm_id}",
         "/enterprises/{umkm_id}/financials",

@@ -21,7 +21,6 @@ from plut_shared.auth import (
     digest_token,
     ensure_centre,
     install_auth,
-    main,
     require_role,
 )
 
@@ -270,26 +269,3 @@ def test_two_entries_with_one_digest_are_refused() -> None:
 def test_require_role_rejects_an_unknown_role_name_when_the_route_is_defined() -> None:
     with pytest.raises(ValueError, match="admn"):
         require_role("admn")
-
-
-def test_the_cli_prints_a_fresh_token_and_the_entry_holding_its_digest(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    args = ["new-token", "--subject", "officer-17", "--role", "officer", "--centre", MOJOKERTO]
-    assert main(args) == 0
-    lines = dict(line.split(": ", 1) for line in capsys.readouterr().out.splitlines())
-    entry = TokenEntry.model_validate_json(lines["entry"])
-    assert entry.sha256 == digest_token(lines["token"])
-    assert len(lines["token"]) >= 43  # 32 random bytes, base64url
-    assert (entry.subject, entry.role, entry.centres) == ("officer-17", Role.OFFICER, [MOJOKERTO])
-    main(args)
-    assert lines["token"] not in capsys.readouterr().out  # fresh every time
-
-
-def test_the_cli_refuses_the_star_centre_for_an_officer(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    with pytest.raises(SystemExit) as exit_:
-        main(["new-token", "--subject", "o-1", "--role", "officer", "--centre", "*"])
-    assert exit_.value.code == 2
-    assert "admins only" in capsys.readouterr().err

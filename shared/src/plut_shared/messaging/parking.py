@@ -142,6 +142,14 @@ class _Browse:
 
     async def __aenter__(self) -> tuple[AbstractChannel, list[AbstractIncomingMessage]]:
         self.connection = await aio_pika.connect(self.amqp_url)
+        try:
+            return await self._take_all()
+        except BaseException:
+            # __aexit__ does not run when __aenter__ fails (e.g. no such queue).
+            await self.connection.close()
+            raise
+
+    async def _take_all(self) -> tuple[AbstractChannel, list[AbstractIncomingMessage]]:
         channel = await self.connection.channel(publisher_confirms=True, on_return_raises=True)
         queue: AbstractQueue = await channel.get_queue(self.queue_name, ensure=True)
         messages: list[AbstractIncomingMessage] = []

@@ -1,0 +1,1 @@
+"""The operator command `plut` (see the README) and the local message sinks."""

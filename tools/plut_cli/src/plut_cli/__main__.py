@@ -1,0 +1,5 @@
+"""`python -m plut_cli` is `plut`."""
+
+from plut_cli.app import main
+
+main()
