@@ -10,6 +10,7 @@ from plut_shared.store_check import CHECKS, Check, Outcome, Scratch, main, run_c
 from pymongo import AsyncMongoClient, MongoClient
 
 from tests.support.containers import Endpoints
+from tests.support.plut import plut_async
 from tests.support.private_store import PrivateStore, free_port
 
 
@@ -88,3 +89,9 @@ def test_a_graceful_restart_of_the_store_keeps_every_document(
         # Verifying drops the marker, so a second verification has nothing to find.
         assert main([store.url, "--verify-restart-marker"]) == 1
         assert "no marker" in capsys.readouterr().out
+
+
+async def test_plut_store_check_runs_every_check_against_the_store(infra) -> None:
+    result = await plut_async("store-check", infra.mongo_url)
+    assert result.exit_code == 0, result.output
+    assert "11 of 11 checks passed" in result.output

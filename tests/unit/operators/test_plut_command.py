@@ -25,7 +25,15 @@ ALL_PATHS = command_paths(typer.main.get_command(app))
 
 def test_the_command_tree_has_every_operator_task() -> None:
     names = {" ".join(path) for path in ALL_PATHS}
-    expected = {"status", "import", "sinks", "demo load", "tokens new", "tokens list"}
+    expected = {
+        "status",
+        "import",
+        "sinks",
+        "store-check",
+        "demo load",
+        "tokens new",
+        "tokens list",
+    }
     expected |= {"tokens revoke", "parked list", "parked show", "parked replay", "parked purge"}
     assert expected <= names
 

@@ -8,6 +8,7 @@ PLUT_API_TOKEN (or --token) and PLUT_<SERVICE>_URL for the HTTP APIs.
 from __future__ import annotations
 
 import typer
+from plut_shared.store_check.cli import main as store_check_main
 from rich.console import Console
 
 from plut_cli import importing, parked, tokens
@@ -29,7 +30,25 @@ app.add_typer(tokens.app, name="tokens")
 app.add_typer(demo.app, name="demo")
 app.command("import")(importing.run)
 app.command("sinks")(one_line_errors(sinks_command))
-# `plut store-check URL` joins here (plut_shared.store_check.main(argv)) once it exists.
+
+
+@app.command("store-check")
+def store_check(
+    url: str = typer.Argument(help="MongoDB URL of the store to check, e.g. mongodb://host:27017/"),
+    write_restart_marker: bool = typer.Option(
+        False, help="Step 1 of the restart check: write markers, then restart the store."
+    ),
+    verify_restart_marker: bool = typer.Option(
+        False, help="Step 2: after a graceful restart, check every marker is there."
+    ),
+) -> None:
+    """Check that a store keeps every guarantee the platform relies on (README)."""
+    argv = [url]
+    if write_restart_marker:
+        argv.append("--write-restart-marker")
+    if verify_restart_marker:
+        argv.append("--verify-restart-marker")
+    raise typer.Exit(store_check_main(argv))
 
 
 @app.command()
