@@ -118,12 +118,17 @@ def build_host(
 def health_router(host: ServiceHost) -> APIRouter:
     router = APIRouter(tags=["health"])
 
-    @router.get("/health", summary="Liveness and readiness: store and broker reachable")
+    @router.get(
+        "/health",
+        summary="Liveness and readiness: store and broker reachable, consumers making progress",
+    )
     async def health(response: Response) -> dict[str, object]:
         checks = await host.healthy()
-        ok = all(checks.values())
+        stalled = host.messaging.stalled_consumers()
+        ok = all(checks.values()) and not stalled
         response.status_code = 200 if ok else 503
-        return {"status": "ok" if ok else "degraded", **checks}
+        consumers = {"consumers": "stalled" if stalled else "ok", "stalled_queues": stalled}
+        return {"status": "ok" if ok else "degraded", **checks, **consumers}
 
     return router
 

@@ -5,7 +5,9 @@
     uv run python -m plut_shared.messaging.parked_cli replay  --service notifications ID
     uv run python -m plut_shared.messaging.parked_cli purge   --service notifications [ID]
 
-The broker URL comes from PLUT_AMQP_URL. `show` prints the message body, which
+The broker URL comes from PLUT_<SERVICE>_AMQP_URL (the service's own broker
+user, needed for `replay`: see `parking.py`), else PLUT_AMQP_URL; broker user
+names from PLUT_BROKER_USER_PREFIX. `show` prints the message body, which
 may hold personal data: it is for an operator's terminal, never for a log.
 """
 
@@ -18,6 +20,7 @@ import os
 import sys
 
 from plut_shared.messaging.parking import ParkingLot, as_json
+from plut_shared.messaging.trust import DEFAULT_USER_PREFIX
 from plut_shared.settings import LOCAL_AMQP_URL
 
 
@@ -31,8 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def run(args: argparse.Namespace, amqp_url: str) -> int:
-    lot = ParkingLot(amqp_url, args.service)
+async def run(
+    args: argparse.Namespace, amqp_url: str, user_prefix: str = DEFAULT_USER_PREFIX
+) -> int:
+    lot = ParkingLot(amqp_url, args.service, user_prefix)
     if args.action == "list":
         for message in await lot.list():
             print(json.dumps(message.summary(), default=str))
@@ -54,7 +59,11 @@ async def run(args: argparse.Namespace, amqp_url: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return asyncio.run(run(args, os.environ.get("PLUT_AMQP_URL", LOCAL_AMQP_URL)))
+    env = os.environ
+    service_url = env.get(f"PLUT_{args.service.upper()}_AMQP_URL")
+    amqp_url = service_url or env.get("PLUT_AMQP_URL", LOCAL_AMQP_URL)
+    prefix = env.get("PLUT_BROKER_USER_PREFIX", DEFAULT_USER_PREFIX)
+    return asyncio.run(run(args, amqp_url, prefix))
 
 
 if __name__ == "__main__":
