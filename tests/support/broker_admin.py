@@ -5,7 +5,9 @@ random passwords) and deletes them at the end; every vhost it creates is
 provisioned as production is (`plut_shared.messaging.provisioning`): shared
 exchanges declared, each service user granted its own names and event types.
 The counter test service publishes `testkit.*` events from services named
-`kernel-<hex>`, hence its own resource pattern.
+`kernel-<hex>`, hence its own resource pattern; `testsink` may run the same
+service but owns no event type it consumes (a consumer that is not the owner,
+as notifications is for registration events).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from plut_shared.messaging.trust import broker_user
 TEST_SERVICES: dict[str, str | None] = {
     **dict.fromkeys(SERVICES),
     "testkit": r"kernel-[0-9a-f]+\..*",
+    "testsink": r"kernel-[0-9a-f]+\..*",
 }
 
 

@@ -13,31 +13,25 @@ from tests.support.waiting import eventually
 
 
 async def test_an_operator_lists_shows_and_replays_a_parked_message(
-    start_service: Callable, testkit_url: str, broker_user_prefix: str, capsys
+    start_service: Callable, testkit_url: str, capsys
 ) -> None:
     amqp_url = testkit_url  # an operator replays with the service's own broker user
     service: CounterService = await start_service()
     envelope = await service.increment("cli", 1, amount=-1)
     name = service.messaging.service
-    lot = ParkingLot(amqp_url, name, broker_user_prefix)
+    lot = ParkingLot(amqp_url, name)
     await eventually(lot.list, lambda items: len(items) == 1)
 
-    assert await command(amqp_url, broker_user_prefix, "list", "--service", name) == 0
+    assert await command(amqp_url, "list", "--service", name) == 0
     listed = json.loads(capsys.readouterr().out.strip())
     assert listed["message_id"] == envelope.event_id
     assert listed["reason"] == "invalid"
 
-    assert (
-        await command(amqp_url, broker_user_prefix, "show", envelope.event_id, "--service", name)
-        == 0
-    )
+    assert await command(amqp_url, "show", envelope.event_id, "--service", name) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["body"]["payload"]["amount"] == -1
 
-    assert (
-        await command(amqp_url, broker_user_prefix, "replay", envelope.event_id, "--service", name)
-        == 0
-    )
+    assert await command(amqp_url, "replay", envelope.event_id, "--service", name) == 0
     assert "replayed" in capsys.readouterr().out
     # Still invalid, so the replayed message is parked again, once.
     await eventually(lambda: _calls(service), lambda calls: calls == 2)
@@ -45,8 +39,8 @@ async def test_an_operator_lists_shows_and_replays_a_parked_message(
     assert again.message_id == envelope.event_id
 
 
-async def command(amqp_url: str, user_prefix: str, *argv: str) -> int:
-    return await run(build_parser().parse_args(argv), amqp_url, user_prefix)
+async def command(amqp_url: str, *argv: str) -> int:
+    return await run(build_parser().parse_args(argv), amqp_url)
 
 
 async def _calls(service: CounterService) -> int:

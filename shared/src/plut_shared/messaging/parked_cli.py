@@ -6,9 +6,9 @@
     uv run python -m plut_shared.messaging.parked_cli purge   --service notifications [ID]
 
 The broker URL comes from PLUT_<SERVICE>_AMQP_URL (the service's own broker
-user, needed for `replay`: see `parking.py`), else PLUT_AMQP_URL; broker user
-names from PLUT_BROKER_USER_PREFIX. `show` prints the message body, which
-may hold personal data: it is for an operator's terminal, never for a log.
+user, needed for `replay`: see `parking.py`), else PLUT_AMQP_URL. `show` prints
+the message body, which may hold personal data: it is for an operator's
+terminal, never for a log.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import os
 import sys
 
 from plut_shared.messaging.parking import ParkingLot, as_json
-from plut_shared.messaging.trust import DEFAULT_USER_PREFIX
 from plut_shared.settings import LOCAL_AMQP_URL
 
 
@@ -34,10 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def run(
-    args: argparse.Namespace, amqp_url: str, user_prefix: str = DEFAULT_USER_PREFIX
-) -> int:
-    lot = ParkingLot(amqp_url, args.service, user_prefix)
+async def run(args: argparse.Namespace, amqp_url: str) -> int:
+    lot = ParkingLot(amqp_url, args.service)
     if args.action == "list":
         for message in await lot.list():
             print(json.dumps(message.summary(), default=str))
@@ -62,8 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     env = os.environ
     service_url = env.get(f"PLUT_{args.service.upper()}_AMQP_URL")
     amqp_url = service_url or env.get("PLUT_AMQP_URL", LOCAL_AMQP_URL)
-    prefix = env.get("PLUT_BROKER_USER_PREFIX", DEFAULT_USER_PREFIX)
-    return asyncio.run(run(args, amqp_url, prefix))
+    return asyncio.run(run(args, amqp_url))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
 
 from plut_shared.messaging import headers as h
-from plut_shared.messaging.trust import DEFAULT_USER_PREFIX, PublisherTrust, broker_user, user_of
+from plut_shared.messaging.trust import PublisherTrust, user_of
 
 # Headers that describe a failure; a replayed message starts afresh without them.
 _FAILURE_HEADERS = {
@@ -82,11 +82,12 @@ def _describe(message: AbstractIncomingMessage) -> ParkedMessage:
 
 
 class ParkingLot:
-    def __init__(self, amqp_url: str, service: str, user_prefix: str = DEFAULT_USER_PREFIX) -> None:
+    def __init__(self, amqp_url: str, service: str) -> None:
         self.amqp_url = amqp_url
         self.queue_name = f"{service}.parking"
         self.exchange = f"{service}.internal"
-        self.trust = PublisherTrust(broker_user(service, user_prefix), user_prefix)
+        # Replaying as the service's own user: its headers are the ones to believe.
+        self.trust = PublisherTrust(user_of(amqp_url))
 
     async def list(self, limit: int = 100) -> list[ParkedMessage]:
         async with self._browse() as (_, messages):
