@@ -6,6 +6,8 @@ import asyncio
 
 import aio_pika
 import pytest
+from plut_shared.messaging.provisioning import SERVICES
+from plut_shared.messaging.trust import broker_user
 from pymongo import AsyncMongoClient
 from pymongo.errors import DuplicateKeyError
 
@@ -60,3 +62,27 @@ async def test_a_unique_index_rejects_a_second_document_with_the_same_key(
     with pytest.raises(DuplicateKeyError):
         await collection.insert_one({"_id": "b", "nib": "1234567890123"})
     assert await collection.count_documents({}) == 1
+
+
+async def test_the_infrastructure_script_provisions_one_broker_user_per_service(
+    vhost_admin, tmp_path, unique_id: str
+) -> None:
+    from scripts.infra import provision_broker_users
+
+    env_file, vhost, prefix = (
+        tmp_path / "broker-env.json",
+        f"plut-infra-{unique_id}",
+        f"t{unique_id}-",
+    )
+    try:
+        urls = provision_broker_users(env_file, vhost, prefix)
+        assert provision_broker_users(env_file, vhost, prefix) == urls  # passwords are kept
+        assert oct(env_file.stat().st_mode & 0o777) == "0o600"
+        assert set(urls) == {f"PLUT_{s.upper()}_AMQP_URL" for s in SERVICES}
+        for url in urls.values():
+            connection = await aio_pika.connect(url)
+            await connection.close()
+    finally:
+        vhost_admin.delete(vhost)
+        for service in SERVICES:
+            vhost_admin.provisioner.delete_user(broker_user(service, prefix))
