@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urlsplit
 
 import aio_pika
 import pytest
@@ -86,3 +87,37 @@ async def test_the_infrastructure_script_provisions_one_broker_user_per_service(
         vhost_admin.delete(vhost)
         for service in SERVICES:
             vhost_admin.provisioner.delete_user(broker_user(service, prefix))
+
+
+async def test_the_compose_setup_step_provisions_users_from_the_environment(
+    vhost_admin, monkeypatch, unique_id: str, capsys
+) -> None:
+    from plut_shared.messaging import provisioning
+
+    vhost, prefix = f"plut-setup-{unique_id}", f"s{unique_id}-"
+    admin = urlsplit(vhost_admin.amqp_url)
+    for name, value in {
+        "PLUT_RABBIT_MANAGEMENT_URL": str(vhost_admin.client.base_url)
+        .rstrip("/")
+        .removesuffix("/api"),
+        "PLUT_BROKER_ADMIN_USER": admin.username or "guest",
+        "PLUT_BROKER_ADMIN_PASSWORD": admin.password or "guest",
+        "PLUT_BROKER_VHOST": vhost,
+        "PLUT_BROKER_USER_PREFIX": prefix,
+        "PLUT_REGISTRATION_BROKER_PASSWORD": "registration-secret",
+    }.items():
+        monkeypatch.setenv(name, value)
+    try:
+        assert provisioning.main() == 0
+        assert capsys.readouterr().out.strip() == f"vhost {vhost}: users {prefix}registration"
+        url = provisioning.service_url(
+            vhost_admin.amqp_url, vhost, f"{prefix}registration", "registration-secret"
+        )
+        connection = await aio_pika.connect(url)
+        channel = await connection.channel()
+        with pytest.raises(aio_pika.exceptions.ChannelAccessRefused):
+            await channel.declare_queue("notifications.events", durable=True)
+        await connection.close()
+    finally:
+        vhost_admin.delete(vhost)
+        vhost_admin.provisioner.delete_user(f"{prefix}registration")
