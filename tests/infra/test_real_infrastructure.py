@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import aio_pika
 import pytest
+from aiormq.exceptions import ChannelAccessRefused
 from plut_shared.messaging.provisioning import SERVICES
 from plut_shared.messaging.trust import broker_user
 from pymongo import AsyncMongoClient
@@ -115,7 +116,7 @@ async def test_the_compose_setup_step_provisions_users_from_the_environment(
         )
         connection = await aio_pika.connect(url)
         channel = await connection.channel()
-        with pytest.raises(aio_pika.exceptions.ChannelAccessRefused):
+        with pytest.raises(ChannelAccessRefused):
             await channel.declare_queue("notifications.events", durable=True)
         await connection.close()
     finally:
