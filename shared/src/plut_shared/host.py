@@ -125,15 +125,20 @@ def health_router(host: ServiceHost) -> APIRouter:
 
     async def readiness(response: Response) -> dict[str, object]:
         checks = await host.healthy()
-        ok = all(checks.values())
+        stalled = host.messaging.stalled_consumers()
+        ok = all(checks.values()) and not stalled
         response.status_code = 200 if ok else 503
-        return {"status": "ok" if ok else "degraded", **checks}
+        consumers = {"consumers": "stalled" if stalled else "ok", "stalled_queues": stalled}
+        return {"status": "ok" if ok else "degraded", **checks, **consumers}
 
     @router.get("/health/live", summary="Liveness: the process answers; no dependency checked")
     async def live() -> dict[str, str]:
         return {"status": "ok"}
 
-    router.get("/health/ready", summary="Readiness: store and broker reachable")(readiness)
+    router.get(
+        "/health/ready",
+        summary="Readiness: store and broker reachable, consumers making progress",
+    )(readiness)
     router.get("/health", summary="Readiness (as /health/ready), for container healthchecks")(
         readiness
     )
