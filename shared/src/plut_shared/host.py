@@ -90,6 +90,10 @@ class ServiceHost:
         broker = await self.messaging.broker.ping(timeout=2)
         return {"store": store, "broker": bool(broker)}
 
+    def stalled_consumers(self) -> list[str]:
+        """Queues whose consumer holds deliveries and has finished none for a while."""
+        return self.messaging.stalled_consumers()
+
 
 def build_host(
     service: str,
@@ -125,7 +129,7 @@ def health_router(host: ServiceHost) -> APIRouter:
 
     async def readiness(response: Response) -> dict[str, object]:
         checks = await host.healthy()
-        stalled = host.messaging.stalled_consumers()
+        stalled = host.stalled_consumers()
         ok = all(checks.values()) and not stalled
         response.status_code = 200 if ok else 503
         consumers = {"consumers": "stalled" if stalled else "ok", "stalled_queues": stalled}
