@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter, FastAPI, Response
@@ -20,6 +20,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from plut_shared.auth import TokenRegistry, install_auth
+from plut_shared.http_guard import RequestGuard
 from plut_shared.logs import configure_logging
 from plut_shared.messaging import (
     AggregateWriter,
@@ -136,7 +137,9 @@ def create_service_app(
     routers: Sequence[APIRouter],
     tokens: TokenRegistry,
     configure_logs: bool = True,
+    body_limits: Mapping[str, int] | None = None,
 ) -> FastAPI:
+    """`body_limits`: path -> largest body, for endpoints that take more than JSON (uploads)."""
     if configure_logs:
         configure_logging(host.service, host.settings.log_level)
 
@@ -154,4 +157,16 @@ def create_service_app(
     app.include_router(health_router(host))
     for router in routers:
         app.include_router(router)
+    app.add_middleware(
+        RequestGuard,
+        public_paths=_public_paths(app),
+        max_body_bytes=host.settings.max_body_bytes,
+        body_limits=body_limits,
+    )
     return app
+
+
+def _public_paths(app: FastAPI) -> set[str]:
+    """The health check and the API documents; everything else needs a token."""
+    documents = (app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
+    return {"/health", *(path for path in documents if path)}

@@ -46,3 +46,9 @@ class ServiceSettings(BaseSettings):
         default=30.0, description="How long a relay owns a document's outbox before another may."
     )
     log_level: str = Field(default="INFO")
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1,
+        description="Largest HTTP request body, in bytes; a larger one gets a 413 unread. "
+        "An upload endpoint may have its own limit.",
+    )

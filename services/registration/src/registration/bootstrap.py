@@ -11,7 +11,7 @@ from registration.adapters.repository import ENTERPRISES, EnterpriseRepository
 from registration.bulk_import import BulkImporter
 from registration.config import RegistrationSettings
 from registration.entrypoints.errors import install_error_handlers
-from registration.entrypoints.http import Wiring, router
+from registration.entrypoints.http import IMPORT_PATH, Wiring, router
 from registration.handlers import SERVICE, RegistrationHandlers
 
 DESCRIPTION = """\
@@ -21,6 +21,8 @@ PP 7/2021 scale classes, deduplication, consent per purpose, data-subject rights
 Every change is published as a `registration.umkm.*` event through the outbox.
 Every endpoint except `/health` needs a bearer token.
 """
+# Room for the multipart boundaries and part headers around an uploaded file.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
 
 def create_app(
@@ -41,6 +43,7 @@ def create_app(
         description=DESCRIPTION,
         routers=[router],
         tokens=tokens,
+        body_limits={IMPORT_PATH: settings.import_max_bytes + MULTIPART_OVERHEAD_BYTES},
     )
     app.state.registration = Wiring(handlers, importer, settings)
     install_error_handlers(app)

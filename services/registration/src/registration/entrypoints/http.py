@@ -94,6 +94,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ValidationProblem, "description": "One message per invalid field"},
 }
 router = APIRouter(tags=["enterprises"], responses=_ERRORS)
+IMPORT_PATH = "/enterprises/import"
 
 
 @router.post("/enterprises", status_code=status.HTTP_201_CREATED, summary="Register an UMKM")
@@ -166,7 +167,7 @@ async def erase(umkm_id: str, actor: Writer, w: Handlers) -> EnterpriseView:
     return EnterpriseView.of(stored, sees_nik=actor.sees_nik)
 
 
-@router.post("/enterprises/import", summary="Register many UMKM from a CSV or XLSX file")
+@router.post(IMPORT_PATH, summary="Register many UMKM from a CSV or XLSX file")
 async def import_file(
     actor: Writer,
     w: Handlers,
