@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
 from registration.bootstrap import create_app
 from registration.config import RegistrationSettings
 
@@ -15,14 +16,18 @@ from tests.support.event_probe import EventProbe
 
 
 @pytest.fixture
-async def client(infra, amqp_url: str, database_name: str) -> AsyncIterator[httpx.AsyncClient]:
+def app(infra, amqp_url: str, database_name: str) -> FastAPI:
     settings = RegistrationSettings(
         amqp_url=amqp_url,
         mongo_url=infra.mongo_url,
         database=database_name,
         relay_sweep_interval_s=0.5,
     )
-    app = create_app(settings, token_registry())
+    return create_app(settings, token_registry())
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:

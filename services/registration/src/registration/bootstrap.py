@@ -7,11 +7,14 @@ from plut_shared.auth import AuthSettings, TokenRegistry
 from plut_shared.host import build_host, create_service_app
 
 from registration.adapters.audit import AuditTrail
+from registration.adapters.import_file import ImportLimits
+from registration.adapters.import_reports import ImportReports
 from registration.adapters.repository import ENTERPRISES, EnterpriseRepository
 from registration.bulk_import import BulkImporter
 from registration.config import RegistrationSettings
+from registration.entrypoints import imports
 from registration.entrypoints.errors import install_error_handlers
-from registration.entrypoints.http import IMPORT_PATH, Wiring, router
+from registration.entrypoints.http import Wiring, router
 from registration.handlers import SERVICE, RegistrationHandlers
 
 DESCRIPTION = """\
@@ -36,14 +39,19 @@ def create_app(
     audit = AuditTrail(host.db)
     host.on_start.extend([repository.create_indexes, audit.create_indexes])
     handlers = RegistrationHandlers(repository, audit)
-    importer = BulkImporter(handlers, concurrency=settings.import_concurrency)
+    importer = BulkImporter(
+        handlers,
+        ImportReports(host.db),
+        concurrency=settings.import_concurrency,
+        limits=ImportLimits(settings.import_max_rows, settings.import_max_unzipped_bytes),
+    )
     app = create_service_app(
         host,
         title="PLUT registration service",
         description=DESCRIPTION,
-        routers=[router],
+        routers=[router, imports.router],
         tokens=tokens,
-        body_limits={IMPORT_PATH: settings.import_max_bytes + MULTIPART_OVERHEAD_BYTES},
+        body_limits={imports.IMPORT_PATH: settings.import_max_bytes + MULTIPART_OVERHEAD_BYTES},
     )
     app.state.registration = Wiring(handlers, importer, settings)
     install_error_handlers(app)

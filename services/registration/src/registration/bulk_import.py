@@ -5,14 +5,23 @@ already stored is reported as "already registered as <umkm_id>". Stored
 identities and village names are looked up for the whole file in a few
 queries, not row by row; each enterprise still gets its own insert carrying
 its own outbox event, so no event depends on a batch that may half-fail.
+
+Every import ends with its report stored and its audit entries written,
+whatever a row holds: a row that cannot be stored is rejected, not fatal.
+CPU work (parsing, building enterprises, comparing names, the report) runs
+in threads, so the service keeps answering while a big file is imported.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+import logging
+from typing import Any
 
-from registration.adapters.import_file import ImportRow, parse_import_file
+from plut_shared.contracts import new_event_id
+
+from registration.adapters.import_file import ImportLimits, ImportRow, parse_import_file
+from registration.adapters.import_reports import ImportReports, ReportSummary
 from registration.adapters.keys import KEY_FIELD, identity_keys, village_key
 from registration.adapters.repository import DuplicateIdentity
 from registration.domain.centres import validate_centre_id
@@ -20,34 +29,32 @@ from registration.domain.commands import enterprise_from_command
 from registration.domain.enterprise import Enterprise, new_umkm_id
 from registration.domain.errors import DomainValidationError
 from registration.domain.similarity import is_similar_name
-from registration.handlers import Actor, CentreNotAllowed, RegistrationHandlers, envelopes
+from registration.handlers import (
+    Actor,
+    CentreNotAllowed,
+    NotFound,
+    RegistrationHandlers,
+    envelopes,
+)
+from registration.import_report import ImportReport
 
+log = logging.getLogger(__name__)
 FIELD_OF_KEY = {key_field: name for name, key_field in KEY_FIELD.items()}
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    field: str
-    error: str
-
-
-@dataclass
-class ImportReport:
-    rows: int = 0
-    empty_rows: int = 0
-    created: dict[int, str] = field(default_factory=dict)  # row -> umkm_id
-    errors: list[RowError] = field(default_factory=list)
-    possible_duplicates: dict[int, list[str]] = field(default_factory=dict)
-
-    def reject(self, row: int, problems: list[tuple[str, str]]) -> None:
-        self.errors.extend(RowError(row, name, message) for name, message in problems)
+Built = list[tuple[int, Enterprise]]
 
 
 class BulkImporter:
-    def __init__(self, handlers: RegistrationHandlers, concurrency: int = 8) -> None:
+    def __init__(
+        self,
+        handlers: RegistrationHandlers,
+        reports: ImportReports,
+        concurrency: int = 8,
+        limits: ImportLimits = ImportLimits(),  # noqa: B008  # frozen, so sharing it is safe
+    ) -> None:
         self.handlers = handlers
+        self.reports = reports
         self.concurrency = concurrency
+        self.limits = limits
 
     async def run(
         self, data: bytes, filename: str, centre_id: str | None, actor: Actor
@@ -57,26 +64,52 @@ class BulkImporter:
             centre_id = validate_centre_id(centre_id)
             if not actor.can_access(centre_id):
                 raise CentreNotAllowed(centre_id)
-        # Parsing 10,000 rows takes seconds of CPU: keep the event loop serving.
-        rows = await asyncio.to_thread(parse_import_file, data, filename, centre_id=centre_id)
-        report = ImportReport(rows=len(rows), empty_rows=sum(row.skipped for row in rows))
-        fresh = await self._not_yet_stored(self._built(rows, actor, report), report)
+        rows = await asyncio.to_thread(
+            parse_import_file, data, filename, centre_id=centre_id, limits=self.limits
+        )
+        report = ImportReport(new_event_id(), rows=len(rows))
+        report.empty_rows = sum(row.skipped for row in rows)
+        fresh: Built = []
+        try:
+            fresh = await self._register(rows, actor, report)
+        finally:
+            created = [e for row, e in fresh if row in report.created]
+            await self.handlers.record(actor, "import", created)
+            await self._save(report, actor)
+        return report
+
+    async def outcomes(
+        self, import_id: str, actor: Actor, *, offset: int, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A page of an import's row outcomes, and how many there are; for its importer or
+        an admin only: to anyone else the import looks absent."""
+        summary = await self.reports.summary(import_id)
+        if summary is None or (actor.subject != summary.subject and actor.role != "admin"):
+            raise NotFound(import_id)
+        rows = await self.reports.outcomes(import_id, offset=offset, limit=limit)
+        return rows, summary.outcomes
+
+    async def _register(self, rows: list[ImportRow], actor: Actor, report: ImportReport) -> Built:
+        built = await asyncio.to_thread(self._built, rows, actor, report)
+        fresh = await self._not_yet_stored(built, report)
         similar = await self._similar(fresh)
         gate = asyncio.Semaphore(self.concurrency)
         await asyncio.gather(
             *(self._insert(row, e, similar.get(row, []), actor, gate, report) for row, e in fresh)
         )
-        created = [e for row, e in fresh if row in report.created]
-        await self.handlers.record(actor, "import", created)
-        report.errors.sort(key=lambda error: error.row)
         report.possible_duplicates = {r: ids for r, ids in similar.items() if r in report.created}
-        return report
+        return fresh
 
-    def _built(
-        self, rows: list[ImportRow], actor: Actor, report: ImportReport
-    ) -> list[tuple[int, Enterprise]]:
+    async def _save(self, report: ImportReport, actor: Actor) -> None:
+        outcomes = await asyncio.to_thread(_finished, report)
+        summary = ReportSummary(
+            report.import_id, actor.subject, self.handlers.clock(), len(outcomes)
+        )
+        await self.reports.save(summary, outcomes)
+
+    def _built(self, rows: list[ImportRow], actor: Actor, report: ImportReport) -> Built:
         at = self.handlers.clock()
-        built: list[tuple[int, Enterprise]] = []
+        built: Built = []
         for row in rows:
             if row.command is None:
                 report.reject(row.row_number, row.errors)
@@ -84,20 +117,15 @@ class BulkImporter:
                 report.reject(row.row_number, [("centre_id", "row belongs to another PLUT centre")])
             else:
                 try:
-                    built.append(
-                        (
-                            row.row_number,
-                            enterprise_from_command(row.command, umkm_id=new_umkm_id(), at=at),
-                        )
-                    )
+                    enterprise = enterprise_from_command(row.command, umkm_id=new_umkm_id(), at=at)
                 except DomainValidationError as error:
                     report.reject(row.row_number, [(error.field, error.message)])
+                else:
+                    built.append((row.row_number, enterprise))
         return built
 
-    async def _not_yet_stored(
-        self, built: list[tuple[int, Enterprise]], report: ImportReport
-    ) -> list[tuple[int, Enterprise]]:
-        keys = {row: identity_keys(e) for row, e in built}
+    async def _not_yet_stored(self, built: Built, report: ImportReport) -> Built:
+        keys = await asyncio.to_thread(lambda: {row: identity_keys(e) for row, e in built})
         wanted: dict[str, list[str]] = {key_field: [] for key_field in FIELD_OF_KEY}
         for row_keys in keys.values():
             for key_field, digest in row_keys.items():
@@ -116,22 +144,12 @@ class BulkImporter:
                 fresh.append((row, enterprise))
         return fresh
 
-    async def _similar(self, fresh: list[tuple[int, Enterprise]]) -> dict[int, list[str]]:
+    async def _similar(self, fresh: Built) -> dict[int, list[str]]:
         """Row -> ids of stored or earlier-row enterprises with a similar name in its village."""
         places = {row: village_key(e.business.address) for row, e in fresh}
         wanted = sorted({key for key in places.values() if key is not None})
         known = await self.handlers.repository.names_in_villages(wanted)
-        similar: dict[int, list[str]] = {}
-        for row, enterprise in fresh:
-            key, name = places[row], enterprise.business.name
-            if key is None or name is None:
-                continue
-            neighbours = known.setdefault(key, [])
-            found = [umkm_id for umkm_id, other in neighbours if is_similar_name(name, other)]
-            if found:
-                similar[row] = found
-            neighbours.append((enterprise.umkm_id, name))
-        return similar
+        return await asyncio.to_thread(_similar_rows, fresh, places, known)
 
     async def _insert(
         self,
@@ -151,4 +169,30 @@ class BulkImporter:
                 # Registered by someone else between our look-up and this insert.
                 report.reject(row, [(duplicate.field, str(duplicate))])
                 return
+            except Exception as error:
+                # The type only: a store's message may quote the values it refused.
+                log.error("an import row could not be stored: %s", type(error).__name__)
+                report.reject(row, [("row", "the row could not be stored; import it again")])
+                return
         report.created[row] = enterprise.umkm_id
+
+
+def _finished(report: ImportReport) -> list[dict[str, Any]]:
+    report.errors.sort(key=lambda error: error.row)
+    return report.outcomes()
+
+
+def _similar_rows(
+    fresh: Built, places: dict[int, str | None], known: dict[str, list[tuple[str, str]]]
+) -> dict[int, list[str]]:
+    similar: dict[int, list[str]] = {}
+    for row, enterprise in fresh:
+        key, name = places[row], enterprise.business.name
+        if key is None or name is None:
+            continue
+        neighbours = known.setdefault(key, [])
+        found = [umkm_id for umkm_id, other in neighbours if is_similar_name(name, other)]
+        if found:
+            similar[row] = found
+        neighbours.append((enterprise.umkm_id, name))
+    return similar

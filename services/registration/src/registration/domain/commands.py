@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from registration.domain.centres import validate_centre_id
 from registration.domain.enterprise import Enterprise
-from registration.domain.fields import clean_text, normalise_field
+from registration.domain.fields import MAX_EMPLOYEES, MAX_RUPIAH, clean_text, normalise_field
 from registration.domain.profile import Address, Business, ConsentPurpose, Owner
 
 _TEXT_FIELDS = ("owner_name", "nik", "phone", "business_name", "nib", "sector")
@@ -62,9 +62,13 @@ class RegisterEnterprise(Command):
     district: str = Field(description="Kecamatan.")
     village: str | None = Field(default=None, description="Desa or kelurahan.")
     founding_year: int | None = None
-    capital: int = Field(ge=0, description="Capital excluding land and buildings, rupiah.")
-    annual_sales: int | None = Field(default=None, ge=0, description="Annual sales, rupiah.")
-    employees: int = Field(default=0, ge=0)
+    capital: int = Field(
+        ge=0, le=MAX_RUPIAH, description="Capital excluding land and buildings, rupiah."
+    )
+    annual_sales: int | None = Field(
+        default=None, ge=0, le=MAX_RUPIAH, description="Annual sales, rupiah."
+    )
+    employees: int = Field(default=0, ge=0, le=MAX_EMPLOYEES)
     centre_id: str = Field(description="PLUT centre, e.g. `kota-mojokerto`.")
     consent_financing_partners: bool = False
     consent_marketing: bool = False
@@ -80,8 +84,10 @@ class RegisterEnterprise(Command):
 
 
 class UpdateFinancials(Command):
-    capital: int | None = Field(default=None, ge=0, description="Capital, rupiah.")
-    annual_sales: int | None = Field(default=None, ge=0, description="Annual sales, rupiah.")
+    capital: int | None = Field(default=None, ge=0, le=MAX_RUPIAH, description="Capital, rupiah.")
+    annual_sales: int | None = Field(
+        default=None, ge=0, le=MAX_RUPIAH, description="Annual sales, rupiah."
+    )
     effective_date: date | None = Field(default=None, description="Defaults to today.")
 
     @model_validator(mode="after")
@@ -108,7 +114,7 @@ class CorrectProfile(Command):
     district: str | None = None
     village: str | None = None
     founding_year: int | None = None
-    employees: int | None = Field(default=None, ge=0)
+    employees: int | None = Field(default=None, ge=0, le=MAX_EMPLOYEES)
 
     # Also after the choices' own check, so an explicit null is refused here, not later.
     _profile = field_validator(

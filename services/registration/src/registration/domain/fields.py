@@ -26,6 +26,13 @@ from registration.domain.profile import Business, Owner, profile_from_values, pr
 
 MAX_TEXT_LENGTH = 200
 EARLIEST_FOUNDING_YEAR = 1900
+# Domain ceilings, far above any UMKM (the medium class ends at Rp50 billion of sales)
+# and below what the store's 64-bit integers hold.
+MAX_RUPIAH = 10**15
+MAX_EMPLOYEES = 1_000_000
+NUMBER_CEILINGS: MappingProxyType[str, int] = MappingProxyType(
+    {"capital": MAX_RUPIAH, "annual_sales": MAX_RUPIAH, "employees": MAX_EMPLOYEES}
+)
 # Short forms officers write for the provinces most centres see.
 PROVINCE_ALIASES: MappingProxyType[str, str] = MappingProxyType(
     {
@@ -70,6 +77,9 @@ def whole_number(field: str, raw: object, minimum: int = 0) -> int:
         raise DomainValidationError(field, f"{field} must be a whole number")
     if raw < minimum:
         raise DomainValidationError(field, f"{field} cannot be less than {minimum}")
+    ceiling = NUMBER_CEILINGS.get(field)
+    if ceiling is not None and raw > ceiling:
+        raise DomainValidationError(field, f"{field} cannot be more than {ceiling}")
     return raw
 
 

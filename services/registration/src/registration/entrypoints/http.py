@@ -8,13 +8,10 @@ from typing import Annotated, Any
 from fastapi import (
     APIRouter,
     Depends,
-    File,
     Header,
-    HTTPException,
     Query,
     Request,
     Response,
-    UploadFile,
     status,
 )
 from plut_shared.auth import CurrentPrincipal, Principal, Role
@@ -35,7 +32,6 @@ from registration.entrypoints.views import (
     AuditEntryView,
     EnterprisePage,
     EnterpriseView,
-    ImportReportView,
 )
 from registration.handlers import Actor, RegistrationHandlers
 
@@ -87,14 +83,15 @@ Reader = Annotated[Actor, Depends(reader)]
 Writer = Annotated[Actor, Depends(writer)]
 Handlers = Annotated[Wiring, Depends(_wiring)]
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
+error_responses: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing or unknown bearer token"},
     404: {"description": "Unknown id, or an enterprise of another centre"},
     409: {"model": DuplicateProblem, "description": "NIK, NIB or phone already registered"},
     422: {"model": ValidationProblem, "description": "One message per invalid field"},
 }
-router = APIRouter(tags=["enterprises"], responses=_ERRORS)
-IMPORT_PATH = "/enterprises/import"
+router = APIRouter(tags=["enterprises"], responses=error_responses)
+# Far past any centre's registry; a bound keeps the number within the store's integers.
+MAX_OFFSET = 1_000_000
 
 
 @router.post("/enterprises", status_code=status.HTTP_201_CREATED, summary="Register an UMKM")
@@ -112,7 +109,7 @@ async def search(
     scale_class: ScaleClass | None = None,
     q: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> EnterprisePage:
     centres = actor.centres
     if centre_id is not None:
@@ -165,23 +162,6 @@ async def export(umkm_id: str, actor: Writer, w: Handlers) -> dict[str, Any]:
 async def erase(umkm_id: str, actor: Writer, w: Handlers) -> EnterpriseView:
     stored = await w.handlers.erase(umkm_id, actor)
     return EnterpriseView.of(stored, sees_nik=actor.sees_nik)
-
-
-@router.post(IMPORT_PATH, summary="Register many UMKM from a CSV or XLSX file")
-async def import_file(
-    actor: Writer,
-    w: Handlers,
-    file: Annotated[UploadFile, File(description="CSV (`,` or `;`) or XLSX, header in row 1")],
-    centre_id: Annotated[str | None, Query(description="Centre for rows without one")] = None,
-) -> ImportReportView:
-    limit = w.settings.import_max_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, f"file over {limit} bytes")
-    if centre_id is None and actor.centres is not None and len(actor.centres) == 1:
-        (centre_id,) = actor.centres
-    report = await w.importer.run(data, file.filename or "", centre_id, actor)
-    return ImportReportView.of(report)
 
 
 @router.get("/audit", tags=["audit"], summary="Who read or changed which enterprise, and when")
