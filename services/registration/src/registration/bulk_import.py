@@ -23,7 +23,7 @@ from plut_shared.contracts import new_event_id
 from registration.adapters.import_file import ImportLimits, ImportRow, parse_import_file
 from registration.adapters.import_reports import ImportReports, ReportSummary
 from registration.adapters.keys import KEY_FIELD, identity_keys, village_key
-from registration.adapters.repository import DuplicateIdentity
+from registration.adapters.repository import DuplicateIdentity, Holder
 from registration.domain.centres import validate_centre_id
 from registration.domain.commands import enterprise_from_command
 from registration.domain.enterprise import Enterprise, new_umkm_id
@@ -32,9 +32,11 @@ from registration.domain.similarity import is_similar_name
 from registration.handlers import (
     Actor,
     CentreNotAllowed,
+    IdentityHeldElsewhere,
     NotFound,
     RegistrationHandlers,
     envelopes,
+    visible_duplicate,
 )
 from registration.import_report import ImportReport
 
@@ -91,7 +93,7 @@ class BulkImporter:
 
     async def _register(self, rows: list[ImportRow], actor: Actor, report: ImportReport) -> Built:
         built = await asyncio.to_thread(self._built, rows, actor, report)
-        fresh = await self._not_yet_stored(built, report)
+        fresh = await self._not_yet_stored(built, report, actor)
         similar = await self._similar(fresh)
         gate = asyncio.Semaphore(self.concurrency)
         await asyncio.gather(
@@ -124,7 +126,7 @@ class BulkImporter:
                     built.append((row.row_number, enterprise))
         return built
 
-    async def _not_yet_stored(self, built: Built, report: ImportReport) -> Built:
+    async def _not_yet_stored(self, built: Built, report: ImportReport, actor: Actor) -> Built:
         keys = await asyncio.to_thread(lambda: {row: identity_keys(e) for row, e in built})
         wanted: dict[str, list[str]] = {key_field: [] for key_field in FIELD_OF_KEY}
         for row_keys in keys.values():
@@ -134,7 +136,7 @@ class BulkImporter:
         fresh = []
         for row, enterprise in built:
             taken = [
-                (FIELD_OF_KEY[k], f"{FIELD_OF_KEY[k]} already registered as {holders[(k, d)]}")
+                _taken(FIELD_OF_KEY[k], holders[(k, d)], actor)
                 for k, d in keys[row].items()
                 if (k, d) in holders
             ]
@@ -145,10 +147,14 @@ class BulkImporter:
         return fresh
 
     async def _similar(self, fresh: Built) -> dict[int, list[str]]:
-        """Row -> ids of stored or earlier-row enterprises with a similar name in its village."""
-        places = {row: village_key(e.business.address) for row, e in fresh}
-        wanted = sorted({key for key in places.values() if key is not None})
-        known = await self.handlers.repository.names_in_villages(wanted)
+        """Row -> ids of the same centre's stored or earlier-row enterprises with a similar
+        name in the row's village."""
+        places = {row: _place(e) for row, e in fresh}
+        known: dict[str, list[tuple[str, str]]] = {}
+        for centre_id in sorted({e.centre_id for _, e in fresh}):
+            villages = sorted({p[1] for p in places.values() if p and p[0] == centre_id})
+            found = await self.handlers.repository.names_in_villages(villages, centre_id)
+            known.update({f"{centre_id}|{village}": names for village, names in found.items()})
         return await asyncio.to_thread(_similar_rows, fresh, places, known)
 
     async def _insert(
@@ -167,7 +173,7 @@ class BulkImporter:
                 )
             except DuplicateIdentity as duplicate:
                 # Registered by someone else between our look-up and this insert.
-                report.reject(row, [(duplicate.field, str(duplicate))])
+                report.reject(row, [(duplicate.field, str(visible_duplicate(duplicate, actor)))])
                 return
             except Exception as error:
                 # The type only: a store's message may quote the values it refused.
@@ -182,15 +188,29 @@ def _finished(report: ImportReport) -> list[dict[str, Any]]:
     return report.outcomes()
 
 
+def _taken(field: str, holder: Holder, actor: Actor) -> tuple[str, str]:
+    if actor.can_access(holder.centre_id):
+        return field, f"{field} already registered as {holder.umkm_id}"
+    return field, str(IdentityHeldElsewhere(field))
+
+
+def _place(enterprise: Enterprise) -> tuple[str, str] | None:
+    """(centre, village key): similar names are looked for within one centre only."""
+    village = village_key(enterprise.business.address)
+    return None if village is None else (enterprise.centre_id, village)
+
+
 def _similar_rows(
-    fresh: Built, places: dict[int, str | None], known: dict[str, list[tuple[str, str]]]
+    fresh: Built,
+    places: dict[int, tuple[str, str] | None],
+    known: dict[str, list[tuple[str, str]]],
 ) -> dict[int, list[str]]:
     similar: dict[int, list[str]] = {}
     for row, enterprise in fresh:
-        key, name = places[row], enterprise.business.name
-        if key is None or name is None:
+        place, name = places[row], enterprise.business.name
+        if place is None or name is None:
             continue
-        neighbours = known.setdefault(key, [])
+        neighbours = known.setdefault("|".join(place), [])
         found = [umkm_id for umkm_id, other in neighbours if is_similar_name(name, other)]
         if found:
             similar[row] = found

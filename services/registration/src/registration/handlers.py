@@ -17,7 +17,12 @@ from plut_shared.messaging import ConcurrentUpdate
 
 from registration.adapters.audit import AuditEntry, AuditTrail
 from registration.adapters.keys import village_key
-from registration.adapters.repository import EnterpriseRepository, SearchFilter, Stored
+from registration.adapters.repository import (
+    DuplicateIdentity,
+    EnterpriseRepository,
+    SearchFilter,
+    Stored,
+)
 from registration.domain.commands import (
     CorrectProfile,
     RegisterEnterprise,
@@ -44,6 +49,21 @@ class CentreNotAllowed(Exception):
 
 class ChangeConflict(Exception):
     """The enterprise kept changing under us; the caller may retry."""
+
+
+class IdentityHeldElsewhere(Exception):
+    """The NIK, NIB or phone belongs to an enterprise of a centre the caller does not serve.
+
+    It names neither that enterprise nor its centre: an officer must not learn
+    who is registered where by trying identities.
+    """
+
+    def __init__(self, field: str) -> None:
+        super().__init__(
+            f"{field} is already registered at another PLUT centre; to move the enterprise "
+            "here, ask that centre's admin to transfer it, or ask the owner to request it there"
+        )
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -74,7 +94,10 @@ class RegistrationHandlers:
             raise CentreNotAllowed(command.centre_id)
         enterprise = enterprise_from_command(command, umkm_id=new_umkm_id(), at=self.clock())
         similar = await self.similar_names(enterprise)
-        await self.repository.add(enterprise, envelopes(enterprise, actor), similar)
+        try:
+            await self.repository.add(enterprise, envelopes(enterprise, actor), similar)
+        except DuplicateIdentity as duplicate:
+            raise visible_duplicate(duplicate, actor) from None
         await self.record(actor, "register", [enterprise])
         return Stored(enterprise, similar)
 
@@ -82,7 +105,7 @@ class RegistrationHandlers:
         key, name = village_key(enterprise.business.address), enterprise.business.name
         if key is None or name is None:
             return []
-        found = await self.repository.names_in_villages([key])
+        found = await self.repository.names_in_villages([key], enterprise.centre_id)
         return [umkm_id for umkm_id, other in found.get(key, []) if is_similar_name(name, other)]
 
     async def read(self, umkm_id: str, actor: Actor, action: str = "read") -> Stored:
@@ -155,9 +178,18 @@ class RegistrationHandlers:
                     await self.repository.save(stored.enterprise, expected, events)
                 except ConcurrentUpdate:
                     continue
+                except DuplicateIdentity as duplicate:
+                    raise visible_duplicate(duplicate, actor) from None
             await self.record(actor, action, [stored.enterprise])
             return stored
         raise ChangeConflict(umkm_id)
+
+
+def visible_duplicate(duplicate: DuplicateIdentity, actor: Actor) -> Exception:
+    """What the caller may be told about a taken identity."""
+    if duplicate.centre_id is None or actor.can_access(duplicate.centre_id):
+        return duplicate
+    return IdentityHeldElsewhere(duplicate.field)
 
 
 def envelopes(enterprise: Enterprise, actor: Actor) -> list[Envelope]:

@@ -25,12 +25,26 @@ _LOOKUP_CHUNK = 500
 
 
 class DuplicateIdentity(Exception):
-    """Another enterprise holds this NIK, NIB or phone; the message names no value."""
+    """Another enterprise holds this NIK, NIB or phone; the message names no value.
 
-    def __init__(self, field: str, existing_umkm_id: str | None) -> None:
+    `centre_id` is the holder's centre: callers outside it must not be told the id.
+    """
+
+    def __init__(
+        self, field: str, existing_umkm_id: str | None, centre_id: str | None = None
+    ) -> None:
         super().__init__(f"{field} already registered as {existing_umkm_id}")
         self.field = field
         self.existing_umkm_id = existing_umkm_id
+        self.centre_id = centre_id
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The enterprise that holds an identity key, and its centre."""
+
+    umkm_id: str
+    centre_id: str
 
 
 @dataclass
@@ -99,14 +113,14 @@ class EnterpriseRepository:
         # FerretDB does not say which index refused the write: ask each key.
         for name, key_field in KEY_FIELD.items():
             found = await self._collection.find_one(
-                {key_field: doc[key_field], "_id": {"$ne": own_id}}, {"_id": 1}
+                {key_field: doc[key_field], "_id": {"$ne": own_id}}, {"_id": 1, "centre_id": 1}
             )
             if found is not None:
-                return DuplicateIdentity(name, found["_id"])
+                return DuplicateIdentity(name, found["_id"], found["centre_id"])
         return DuplicateIdentity("identity", None)  # the other write was undone meanwhile
 
-    async def holders(self, keys: dict[str, list[str]]) -> dict[tuple[str, str], str]:
-        """(key field, digest) -> umkm_id for every given digest already stored."""
+    async def holders(self, keys: dict[str, list[str]]) -> dict[tuple[str, str], Holder]:
+        """(key field, digest) -> its holder, for every given digest already stored."""
         wanted = {(key_field, digest) for key_field, digests in keys.items() for digest in digests}
         if len(wanted) <= _LOOKUP_CHUNK:
             query: dict[str, Any] = {"$or": [{k: {"$in": d}} for k, d in keys.items() if d]}
@@ -114,20 +128,26 @@ class EnterpriseRepository:
             # FerretDB 1.x scans the whole collection for each `$in` query, so
             # for a big file one streamed pass over the keys beats many queries.
             query = {}
-        found: dict[tuple[str, str], str] = {}
+        found: dict[tuple[str, str], Holder] = {}
         if query == {"$or": []}:
             return found
-        async for doc in self._collection.find(query, dict.fromkeys(keys, 1)):
+        async for doc in self._collection.find(query, {**dict.fromkeys(keys, 1), "centre_id": 1}):
             for key_field in keys:
                 if (key_field, doc[key_field]) in wanted:
-                    found[(key_field, doc[key_field])] = doc["_id"]
+                    found[(key_field, doc[key_field])] = Holder(doc["_id"], doc["centre_id"])
         return found
 
-    async def names_in_villages(self, village_keys: list[str]) -> dict[str, list[tuple[str, str]]]:
-        """village key -> [(umkm_id, business name)] of the stored enterprises there."""
+    async def names_in_villages(
+        self, village_keys: list[str], centre_id: str
+    ) -> dict[str, list[tuple[str, str]]]:
+        """village key -> [(umkm_id, business name)] of the centre's enterprises there.
+
+        One centre's only: the ids go to its officers, who must not learn another's.
+        """
         names: dict[str, list[tuple[str, str]]] = {}
         for start in range(0, len(village_keys), _LOOKUP_CHUNK):
-            query = {"village_key": {"$in": village_keys[start : start + _LOOKUP_CHUNK]}}
+            chunk = village_keys[start : start + _LOOKUP_CHUNK]
+            query = {"village_key": {"$in": chunk}, "centre_id": centre_id}
             projection = {"village_key": 1, "business.name": 1}
             async for doc in self._collection.find(query, projection):
                 entry = (doc["_id"], doc["business"]["name"])

@@ -13,7 +13,12 @@ from pydantic import BaseModel
 from registration.adapters.import_file import ImportFileError
 from registration.adapters.repository import DuplicateIdentity
 from registration.domain.errors import DomainValidationError, EnterpriseErased
-from registration.handlers import CentreNotAllowed, ChangeConflict, NotFound
+from registration.handlers import (
+    CentreNotAllowed,
+    ChangeConflict,
+    IdentityHeldElsewhere,
+    NotFound,
+)
 
 # Starlette renamed the constant (RFC 9110 calls it "Unprocessable Content"); the code stays.
 _UNPROCESSABLE = 422
@@ -65,12 +70,11 @@ async def _domain_invalid(request: Request, error: Exception) -> JSONResponse:
 
 
 async def _duplicate(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, DuplicateIdentity)
+    assert isinstance(error, DuplicateIdentity | IdentityHeldElsewhere)
+    # Another centre's enterprise stays unnamed: no id, no centre.
+    existing = error.existing_umkm_id if isinstance(error, DuplicateIdentity) else None
     return _detail(
-        status.HTTP_409_CONFLICT,
-        str(error),
-        field=error.field,
-        existing_umkm_id=error.existing_umkm_id,
+        status.HTTP_409_CONFLICT, str(error), field=error.field, existing_umkm_id=existing
     )
 
 
@@ -90,5 +94,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _request_invalid)
     app.add_exception_handler(DomainValidationError, _domain_invalid)
     app.add_exception_handler(DuplicateIdentity, _duplicate)
+    app.add_exception_handler(IdentityHeldElsewhere, _duplicate)
     for error in (NotFound, CentreNotAllowed, ChangeConflict, EnterpriseErased, ImportFileError):
         app.add_exception_handler(error, _simple)
