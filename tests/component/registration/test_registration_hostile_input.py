@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -55,3 +57,59 @@ async def test_a_huge_search_offset_is_a_422(client: httpx.AsyncClient):
     response = await client.get(f"/enterprises?offset={HUGE}", headers=auth("officer"))
 
     assert _problem(response) == (422, ["offset"])
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("owner_name", "Siti \ud800", "lone surrogate"),
+        ("owner_name", "\u200b\u200c\u200d\u2060\ufeff", "cannot be empty"),
+        ("owner_name", "Siti\x00Rahayu", "control character"),
+        ("owner_name", "\x1b[31mSiti\x1b[0m", "control character"),
+        ("business_name", "Toko \u202eatiS", "text-direction override"),
+        ("business_name", "\u2066Toko\u2069", "text-direction override"),
+        ("sector", "\x7f", "control character"),
+        ("email", "siti\ud800@example.id", "email"),
+    ],
+)
+async def test_invisible_control_or_broken_characters_are_a_422(
+    client: httpx.AsyncClient, field: str, value: str, reason: str
+):
+    body = json.dumps(registration(**{field: value}))  # `\ud800` escaped, as a client sends it
+    headers = auth("officer") | {"Content-Type": "application/json"}
+
+    response = await client.post("/enterprises", content=body, headers=headers)
+
+    assert _problem(response) == (422, [field])
+    assert reason in response.json()["errors"][0]["message"]
+    assert json.dumps(value)[1:-1] not in response.text
+
+
+async def test_names_are_stored_normalised_with_ordinary_whitespace(client: httpx.AsyncClient):
+    decomposed = "Kue Nyonya Me\u0301nir\tLama"  # e + combining acute, and a tab
+
+    response = await client.post(
+        "/enterprises", json=registration(business_name=decomposed), headers=auth("officer")
+    )
+
+    assert response.status_code == 201, response.text
+    assert response.json()["business"]["name"] == "Kue Nyonya M\u00e9nir Lama"
+
+
+async def test_a_correction_with_control_characters_changes_nothing(client: httpx.AsyncClient):
+    umkm_id = await _registered(client)
+
+    response = await client.patch(
+        f"/enterprises/{umkm_id}", json={"owner_name": "\x00\x00"}, headers=auth("officer")
+    )
+    unchanged = await client.get(f"/enterprises/{umkm_id}", headers=auth("officer"))
+
+    assert _problem(response) == (422, ["owner_name"])
+    assert unchanged.json()["owner"]["name"] == "Siti Rahayu"
+
+
+@pytest.mark.parametrize("query", ["q=%00", "sector=ku%00liner", "q=%1b%5b2J"])
+async def test_control_characters_in_a_search_are_a_422(client: httpx.AsyncClient, query: str):
+    response = await client.get(f"/enterprises?{query}", headers=auth("officer"))
+
+    assert response.status_code == 422

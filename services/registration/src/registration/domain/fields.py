@@ -6,6 +6,7 @@ corrections on the same rules.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
@@ -13,6 +14,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from plut_shared.contracts.registration import Channel, Language
+from plut_shared.contracts.text import hidden_character_problem, is_blank
 
 from registration.domain.errors import DomainValidationError
 from registration.domain.identity import (
@@ -49,10 +51,14 @@ E = TypeVar("E", bound=StrEnum)
 
 
 def clean_text(field: str, raw: object) -> str:
+    """One line of visible text, NFC-normalised; tabs and line breaks become spaces."""
     if not isinstance(raw, str):
         raise DomainValidationError(field, f"{field} must be text")
-    text = " ".join(raw.split())
-    if not text:
+    problem = hidden_character_problem(raw, allow_line_breaks=True)
+    if problem is not None:
+        raise DomainValidationError(field, f"{field} {problem}")
+    text = " ".join(unicodedata.normalize("NFC", raw).split())
+    if is_blank(text):
         raise DomainValidationError(field, f"{field} cannot be empty")
     if len(text) > MAX_TEXT_LENGTH:
         raise DomainValidationError(field, f"{field} is longer than {MAX_TEXT_LENGTH} characters")

@@ -90,6 +90,8 @@ error_responses: dict[int | str, dict[str, Any]] = {
     422: {"model": ValidationProblem, "description": "One message per invalid field"},
 }
 router = APIRouter(tags=["enterprises"], responses=error_responses)
+# Search terms become store regexes, which cannot hold NUL; no control character is useful.
+_ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
 # Far past any centre's registry; a bound keeps the number within the store's integers.
 MAX_OFFSET = 1_000_000
 
@@ -105,9 +107,11 @@ async def search(
     actor: Reader,
     w: Handlers,
     centre_id: str | None = None,
-    sector: str | None = None,
+    sector: Annotated[str | None, Query(max_length=100, pattern=_ONE_LINE)] = None,
     scale_class: ScaleClass | None = None,
-    q: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
+    q: Annotated[
+        str | None, Query(max_length=100, pattern=_ONE_LINE, description="Part of the name")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> EnterprisePage:
