@@ -31,6 +31,7 @@ from plut_shared.messaging import (
     create_outbox_indexes,
     topology_from_settings,
 )
+from plut_shared.problems import PROTECTED_ROUTE_RESPONSES
 from plut_shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -119,7 +120,11 @@ def build_host(
 def health_router(host: ServiceHost) -> APIRouter:
     router = APIRouter(tags=["health"])
 
-    @router.get("/health", summary="Liveness and readiness: store and broker reachable")
+    @router.get(
+        "/health",
+        summary="Liveness and readiness: store and broker reachable",
+        responses={503: {"description": "The store or the broker does not answer"}},
+    )
     async def health(response: Response) -> dict[str, object]:
         checks = await host.healthy()
         ok = all(checks.values())
@@ -156,7 +161,7 @@ def create_service_app(
     install_auth(app, tokens)
     app.include_router(health_router(host))
     for router in routers:
-        app.include_router(router)
+        app.include_router(router, responses=PROTECTED_ROUTE_RESPONSES)
     app.add_middleware(
         RequestGuard,
         public_paths=_public_paths(app),

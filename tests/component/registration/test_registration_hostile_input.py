@@ -113,3 +113,27 @@ async def test_control_characters_in_a_search_are_a_422(client: httpx.AsyncClien
     response = await client.get(f"/enterprises?{query}", headers=auth("officer"))
 
     assert response.status_code == 422
+
+
+async def test_numbers_are_not_taken_for_dates_flags_or_amounts(client: httpx.AsyncClient):
+    umkm_id = await _registered(client)
+    writes = [
+        ("patch", f"/enterprises/{umkm_id}/financials", {"capital": 1, "effective_date": 0}),
+        ("post", f"/enterprises/{umkm_id}/consents", {"purpose": "marketing", "granted": 0}),
+        ("patch", f"/enterprises/{umkm_id}/financials", {"capital": True}),
+        ("post", "/enterprises", registration(consent_marketing=1)),
+    ]
+
+    answers = [
+        _problem(await client.request(method, path, json=body, headers=auth("officer")))
+        for method, path, body in writes
+    ]
+
+    assert answers == [
+        (422, ["effective_date"]),
+        (422, ["granted"]),
+        (422, ["capital"]),
+        (422, ["consent_marketing"]),
+    ]
+    unchanged = await client.get(f"/enterprises/{umkm_id}", headers=auth("officer"))
+    assert unchanged.json()["version"] == 1

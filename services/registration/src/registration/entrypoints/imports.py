@@ -6,12 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, HTTPException, Query, UploadFile, status
 
-from registration.entrypoints.http import MAX_OFFSET, Handlers, Writer, error_responses
+from registration.entrypoints.errors import FORBIDDEN, NOT_FOUND, VALIDATION
+from registration.entrypoints.http import MAX_OFFSET, Handlers, Writer
 from registration.entrypoints.views import ImportReportView, ImportRowsPage, RowOutcomeView
 
 IMPORT_PATH = "/enterprises/import"
 REPORT_PAGE_MAX = 500
-router = APIRouter(tags=["import"], responses=error_responses)
+router = APIRouter(tags=["import"], responses=VALIDATION | FORBIDDEN)
 
 
 @router.post(IMPORT_PATH, summary="Register many UMKM from a CSV or XLSX file")
@@ -31,7 +32,11 @@ async def import_file(
     return ImportReportView.of(report)
 
 
-@router.get("/imports/{import_id}/rows", summary="Every created or rejected row of an import")
+@router.get(
+    "/imports/{import_id}/rows",
+    summary="Every created or rejected row of an import",
+    responses=NOT_FOUND,
+)
 async def import_rows(
     import_id: str,
     actor: Writer,
