@@ -105,3 +105,29 @@ async def test_the_import_endpoint_keeps_its_own_larger_file_limit(client: httpx
 
     assert response.status_code == 200, response.text
     assert response.json()["created"] == 0
+
+
+async def test_a_streamed_upload_past_the_import_limit_is_cut_off_with_a_413(
+    client: httpx.AsyncClient,
+):
+    boundary = b"plutboundary"
+    head = (
+        b"--"
+        + boundary
+        + b'\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n'
+    )
+    body = StreamedBody(chunks=400, chunk_bytes=128 * 1024)  # 51 MB of file content
+
+    async def upload() -> AsyncIterator[bytes]:
+        yield head
+        async for chunk in body:
+            yield chunk
+
+    headers = auth("officer") | {
+        "Content-Type": f"multipart/form-data; boundary={boundary.decode()}"
+    }
+    response = await client.post("/enterprises/import", content=upload(), headers=headers)
+
+    assert response.status_code == 413
+    assert "bytes this endpoint accepts" in response.json()["detail"]
+    assert body.pulled * len(body.chunk) < 21 * MIB  # stopped near the 20 MB file limit
