@@ -7,16 +7,17 @@ from datetime import datetime
 from pydantic import Field
 
 from plut_shared.contracts.catalog import Payload, event
+from plut_shared.contracts.text import Code, FreeText, Label, Name
 
 
 class _Session(Payload):
-    session_id: str = Field(description="Id of the training session.")
-    course_id: str = Field(description="Id of the course.")
-    topic: str = Field(description="Topic, e.g. `digital marketing`, `SAK EMKM bookkeeping`.")
+    session_id: Code = Field(description="Id of the training session.")
+    course_id: Code = Field(description="Id of the course.")
+    topic: Name = Field(description="Topic, e.g. `digital marketing`, `SAK EMKM bookkeeping`.")
     starts_at: datetime = Field(description="Start, UTC.")
     ends_at: datetime = Field(description="End, UTC.")
-    capacity: int = Field(ge=1, description="Seats.")
-    place: str = Field(description="Venue or online link label.")
+    capacity: int = Field(ge=1, le=100_000, description="Seats.")
+    place: Name = Field(description="Venue or online link label.")
 
 
 @event("training.session.scheduled")
@@ -26,15 +27,15 @@ class SessionScheduled(_Session):
 
 @event("training.session.cancelled")
 class SessionCancelled(_Session):
-    reason: str = Field(default="", description="Why the session was cancelled.")
+    reason: FreeText = Field(default="", description="Why the session was cancelled.")
 
 
 class _Enrollment(Payload):
-    umkm_id: str = Field(description="Id of the enterprise.")
-    session_id: str = Field(description="Id of the training session.")
-    topic: str = Field(default="", description="Topic of the session, for notifications.")
+    umkm_id: Code = Field(description="Id of the enterprise.")
+    session_id: Code = Field(description="Id of the training session.")
+    topic: Label = Field(default="", description="Topic of the session, for notifications.")
     starts_at: datetime | None = Field(default=None, description="Session start, UTC.")
-    place: str = Field(default="", description="Venue of the session.")
+    place: Label = Field(default="", description="Venue of the session.")
 
 
 @event("training.enrollment.confirmed")
@@ -44,7 +45,7 @@ class EnrollmentConfirmed(_Enrollment):
 
 @event("training.enrollment.waitlisted")
 class EnrollmentWaitlisted(_Enrollment):
-    waitlist_position: int = Field(ge=1, description="Position on the waiting list.")
+    waitlist_position: int = Field(ge=1, le=100_000, description="Position on the waiting list.")
 
 
 @event("training.enrollment.promoted")
@@ -59,13 +60,13 @@ class EnrollmentCancelled(_Enrollment):
 
 @event("training.participant.completed")
 class ParticipantCompleted(_Enrollment):
-    certificate_number: str = Field(description="Number of the certificate issued.")
+    certificate_number: Code = Field(description="Number of the certificate issued.")
 
 
 class _Mentoring(Payload):
-    umkm_id: str = Field(description="Id of the enterprise.")
-    appointment_id: str = Field(description="Id of the mentoring appointment.")
-    consultant_area: str = Field(
+    umkm_id: Code = Field(description="Id of the enterprise.")
+    appointment_id: Code = Field(description="Id of the mentoring appointment.")
+    consultant_area: Code = Field(
         description="One of: institutions, human_resources, production, financing, "
         "marketing, it, partnership_networks."
     )
