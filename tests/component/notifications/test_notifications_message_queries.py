@@ -16,6 +16,7 @@ from notifications.adapters.message_queries import (
 from notifications.adapters.messages import MessageMapper
 from notifications.domain.delivery import CancelReason
 from notifications.domain.message import Message
+from notifications.domain.rules import Rule
 from plut_shared.contracts import make_envelope
 from plut_shared.contracts.training import EnrollmentConfirmed
 from plut_shared.messaging import AggregateStore, Cause, InMemoryAggregateStore
@@ -66,17 +67,17 @@ def _message(
     event = make_envelope(
         payload, producer="training", centre_id="c", subject_id=umkm_id, correlation_id="corr"
     )
-    return Message.schedule(
-        message_id,
+    message = Message.schedule(
         event,
-        template="training_reminder",
-        urgent=False,
-        payload=payload.model_dump(mode="json"),
+        Rule("training.enrollment.confirmed", "training_reminder"),
+        payload.model_dump(mode="json"),
         language="id",
         channels=["whatsapp"],
         due_at=MORNING + due_in,
         now=MORNING + due_in,  # created in due order, for the log's order
     )
+    message.message_id = message_id  # readable ids in the assertions
+    return message
 
 
 async def test_due_lists_waiting_messages_whose_time_came_earliest_first(messages):

@@ -10,6 +10,7 @@ from notifications.adapters.messages import MessageMapper
 from notifications.domain.delivery import CancelReason, State
 from notifications.domain.message import Message, ResendRefused
 from notifications.domain.payloads import storable
+from notifications.domain.rules import Rule
 from plut_shared.contracts.registration import Channel
 from plut_shared.messaging.outbox import KERNEL_FIELDS
 
@@ -21,11 +22,9 @@ LATER = MORNING + timedelta(minutes=5)
 
 def scheduled() -> Message:
     return Message.schedule(
-        "msg-1",
         envelope(registered()),
-        template="welcome",
-        urgent=False,
-        payload=storable(registered()),
+        Rule("registration.umkm.registered", "welcome"),
+        storable(registered()),
         language="id",
         channels=["whatsapp", "sms"],
         due_at=MORNING,
@@ -85,7 +84,11 @@ def test_delivery_records_one_event_handed_over_once():
     message.claim(MORNING, LATER)
     message.delivered("whatsapp", None, MORNING)
     [event] = message.pull_events()
-    assert (event.message_id, event.channel, event.template) == ("msg-1", "whatsapp", "welcome")
+    assert (event.message_id, event.channel, event.template) == (
+        message.message_id,
+        "whatsapp",
+        "welcome",
+    )
     assert message.pull_events() == []
 
 

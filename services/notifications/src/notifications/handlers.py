@@ -31,7 +31,6 @@ from notifications.domain.rules import (
     as_fields,
     due_at,
     event_types,
-    message_id,
     rules_for,
 )
 
@@ -125,11 +124,9 @@ class NotificationHandlers:
         if channels:
             due = next_send_time(due, channels[0], rule.urgent)
         message = Message.schedule(
-            message_id(envelope.event_id, rule.template),
             envelope,
-            template=rule.template,
-            urgent=rule.urgent,
-            payload=storable(payload),
+            rule,
+            storable(payload),
             language=str(contact.language) if contact is not None else "id",
             channels=[str(channel) for channel in channels],
             due_at=due,

@@ -31,6 +31,7 @@ from notifications.domain.delivery import (
     total_attempts,
 )
 from notifications.domain.quiet_hours import next_send_time
+from notifications.domain.rules import Rule, message_id
 
 
 class ResendRefused(Exception):
@@ -72,24 +73,22 @@ class Message:
     @classmethod
     def schedule(
         cls,
-        message_id: str,
         event: Envelope,
-        *,
-        template: str,
-        urgent: bool,
+        rule: Rule,
         payload: dict[str, Any],
+        *,
         language: str,
         channels: list[str],
         due_at: datetime,
         now: datetime,
     ) -> Message:
-        """A message about `event` for the owner it names, due at `due_at`."""
+        """The message `rule` sends about `event`; one id per (event, template), ever."""
         return cls(
-            message_id=message_id,
+            message_id=message_id(event.event_id, rule.template),
             umkm_id=str(payload["umkm_id"]),
             centre_id=event.centre_id,
-            template=template,
-            urgent=urgent,
+            template=rule.template,
+            urgent=rule.urgent,
             language=language,
             event_type=event.event_type,
             schema_version=event.schema_version,
