@@ -94,8 +94,8 @@ class NotificationHandlers:
             create=lambda: Contact.tombstone(payload.umkm_id, envelope.centre_id),
         )
         now, cause = self._clock.now(), Cause.of(envelope)
-        for message in await self._queries.ids_of_owner(payload.umkm_id):
-            await self._messages.change(message, lambda m: m.scrub(now), cause)
+        for message_id in await self._queries.ids_of_owner(payload.umkm_id):
+            await self._messages.change(message_id, lambda m: m.scrub(now), cause)
         log.info("owner erased from the contact book and message history")
 
     async def schedule(self, envelope: Envelope, payload: Any) -> None:
@@ -146,7 +146,7 @@ class NotificationHandlers:
         waiting = await self._queries.waiting(
             umkm_id, sorted(templates), session_id=fields.get("session_id")
         )
-        for message in waiting:
+        for message_id in waiting:
             await self._messages.change(
-                message, lambda m: m.cancel(CancelReason.SUPERSEDED, now), cause
+                message_id, lambda m: m.cancel(CancelReason.SUPERSEDED, now), cause
             )
