@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from plut_shared.messaging import InMemoryAggregateStore
+from plut_shared.routes import Actor
 from registration.adapters.audit import AuditEntry
 from registration.adapters.directory import (
     FIELD_OF_INDEX,
@@ -15,7 +16,7 @@ from registration.adapters.directory import (
 from registration.adapters.keys import KEY_FIELD
 from registration.adapters.records import EnterpriseMapper
 from registration.domain.record import EnterpriseRecord
-from registration.handlers import Actor, RegistrationHandlers
+from registration.handlers import RegistrationHandlers
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 

@@ -10,12 +10,12 @@ errors below to status codes. The bulk import registers each row through
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from plut_shared.contracts import utc_now
 from plut_shared.messaging import AggregateExists, Cause, ConcurrentUpdate, DuplicateKey
+from plut_shared.routes import Actor
 
 from registration.adapters.audit import AuditEntry, AuditTrail
 from registration.adapters.directory import DuplicateIdentity, SearchFilter
@@ -62,18 +62,6 @@ class IdentityHeldElsewhere(Exception):
             "here, ask that centre's admin to transfer it, or ask the owner to request it there"
         )
         self.field = field
-
-
-@dataclass(frozen=True)
-class Actor:
-    subject: str
-    role: str
-    centres: frozenset[str] | None  # None: every centre
-    correlation_id: str
-    sees_nik: bool = False
-
-    def can_access(self, centre_id: str) -> bool:
-        return self.centres is None or centre_id in self.centres
 
 
 class Records(Protocol):

@@ -1,22 +1,17 @@
-"""HTTP routes: a few lines each; the use cases live in `handlers` and `bulk_import`."""
+"""HTTP routes: a few lines each; the use cases live in `handlers` and `bulk_import`.
+
+Routes take the acting `Actor` through `plut_shared.routes` (`Reader`, `Writer`,
+`Admin`), as every service's routes do.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import (
-    APIRouter,
-    Depends,
-    Header,
-    Query,
-    Request,
-    Response,
-    status,
-)
-from plut_shared.auth import CurrentPrincipal, Principal, Role
-from plut_shared.contracts import new_event_id
+from fastapi import APIRouter, Depends, Query, Request, status
 from plut_shared.contracts.registration import ScaleClass
+from plut_shared.routes import Admin, Reader, Writer
 
 from registration.adapters.directory import SearchFilter
 from registration.bulk_import import BulkImporter
@@ -33,7 +28,7 @@ from registration.entrypoints.views import (
     EnterprisePage,
     EnterpriseView,
 )
-from registration.handlers import Actor, RegistrationHandlers
+from registration.handlers import RegistrationHandlers
 
 
 @dataclass(frozen=True)
@@ -50,37 +45,6 @@ def _wiring(request: Request) -> Wiring:
     return wiring
 
 
-def _actor(principal: Principal, response: Response, correlation_id: str | None) -> Actor:
-    correlation_id = correlation_id or new_event_id()
-    response.headers["X-Correlation-ID"] = correlation_id
-    centres = None if principal.all_centres else principal.centres
-    return Actor(principal.subject, principal.role, centres, correlation_id, principal.sees_nik)
-
-
-def reader(
-    principal: CurrentPrincipal,
-    response: Response,
-    x_correlation_id: Annotated[str | None, Header(max_length=128)] = None,
-) -> Actor:
-    return _actor(principal, response, x_correlation_id)
-
-
-def writer(
-    principal: CurrentPrincipal,
-    response: Response,
-    x_correlation_id: Annotated[str | None, Header(max_length=128)] = None,
-) -> Actor:
-    principal.require_role(Role.ADMIN, Role.OFFICER)
-    return _actor(principal, response, x_correlation_id)
-
-
-def auditor(principal: CurrentPrincipal, response: Response) -> Actor:
-    principal.require_role(Role.ADMIN)
-    return _actor(principal, response, None)
-
-
-Reader = Annotated[Actor, Depends(reader)]
-Writer = Annotated[Actor, Depends(writer)]
 Handlers = Annotated[Wiring, Depends(_wiring)]
 
 router = APIRouter(tags=["enterprises"], responses=VALIDATION)
@@ -193,7 +157,7 @@ async def erase(umkm_id: str, actor: Writer, w: Handlers) -> EnterpriseView:
     responses=FORBIDDEN,
 )
 async def audit(
-    actor: Annotated[Actor, Depends(auditor)],
+    actor: Admin,
     w: Handlers,
     umkm_id: str | None = None,
     subject: Annotated[str | None, Query(description="Only this actor's entries")] = None,

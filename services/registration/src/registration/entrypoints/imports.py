@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, HTTPException, Query, UploadFile, status
+from plut_shared.routes import Writer
 
 from registration.entrypoints.errors import FORBIDDEN, NOT_FOUND, VALIDATION
-from registration.entrypoints.http import MAX_OFFSET, Handlers, Writer
+from registration.entrypoints.http import MAX_OFFSET, Handlers
 from registration.entrypoints.views import ImportReportView, ImportRowsPage, RowOutcomeView
 
 IMPORT_PATH = "/enterprises/import"
