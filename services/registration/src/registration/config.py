@@ -27,4 +27,3 @@ class RegistrationSettings(ServiceSettings):
         description="Enterprises written at once during an import; the store serialises "
         "writes anyway, so more mostly adds contention.",
     )
-    page_size_max: int = Field(default=100, ge=1, description="Largest page a list may ask for.")

@@ -45,7 +45,7 @@ def _wiring(request: Request) -> Wiring:
     return wiring
 
 
-Handlers = Annotated[Wiring, Depends(_wiring)]
+Wired = Annotated[Wiring, Depends(_wiring)]
 
 router = APIRouter(tags=["enterprises"], responses=VALIDATION)
 _CHANGE = FORBIDDEN | NOT_FOUND | CONFLICT
@@ -53,6 +53,7 @@ _CHANGE = FORBIDDEN | NOT_FOUND | CONFLICT
 _ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
 # Far past any centre's registry; a bound keeps the number within the store's integers.
 MAX_OFFSET = 1_000_000
+PAGE_SIZE_MAX = 100  # part of the API (the OpenAPI document states it), not a setting
 
 
 @router.post(
@@ -61,7 +62,7 @@ MAX_OFFSET = 1_000_000
     summary="Register an UMKM",
     responses=FORBIDDEN | CONFLICT,
 )
-async def register(command: RegisterEnterprise, actor: Writer, w: Handlers) -> EnterpriseView:
+async def register(command: RegisterEnterprise, actor: Writer, w: Wired) -> EnterpriseView:
     stored = await w.handlers.register(command, actor)
     return EnterpriseView.of(stored, sees_nik=actor.sees_nik)
 
@@ -69,14 +70,14 @@ async def register(command: RegisterEnterprise, actor: Writer, w: Handlers) -> E
 @router.get("/enterprises", summary="Search and list enterprises of the caller's centres")
 async def search(
     actor: Reader,
-    w: Handlers,
+    w: Wired,
     centre_id: str | None = None,
     sector: Annotated[str | None, Query(max_length=100, pattern=_ONE_LINE)] = None,
     scale_class: ScaleClass | None = None,
     q: Annotated[
         str | None, Query(max_length=100, pattern=_ONE_LINE, description="Part of the name")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    limit: Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX)] = 20,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> EnterprisePage:
     centres = actor.centres
@@ -91,7 +92,7 @@ async def search(
 
 
 @router.get("/enterprises/{umkm_id}", summary="One enterprise", responses=NOT_FOUND)
-async def read(umkm_id: str, actor: Reader, w: Handlers) -> EnterpriseView:
+async def read(umkm_id: str, actor: Reader, w: Wired) -> EnterpriseView:
     return EnterpriseView.of(await w.handlers.read(umkm_id, actor), sees_nik=actor.sees_nik)
 
 
@@ -101,7 +102,7 @@ async def read(umkm_id: str, actor: Reader, w: Handlers) -> EnterpriseView:
     responses=_CHANGE,
 )
 async def correct(
-    umkm_id: str, command: CorrectProfile, actor: Writer, w: Handlers
+    umkm_id: str, command: CorrectProfile, actor: Writer, w: Wired
 ) -> EnterpriseView:
     stored = await w.handlers.correct(umkm_id, command, actor)
     return EnterpriseView.of(stored, sees_nik=actor.sees_nik)
@@ -113,7 +114,7 @@ async def correct(
     responses=_CHANGE,
 )
 async def update_financials(
-    umkm_id: str, command: UpdateFinancials, actor: Writer, w: Handlers
+    umkm_id: str, command: UpdateFinancials, actor: Writer, w: Wired
 ) -> EnterpriseView:
     stored = await w.handlers.update_financials(umkm_id, command, actor)
     return EnterpriseView.of(stored, sees_nik=actor.sees_nik)
@@ -125,7 +126,7 @@ async def update_financials(
     responses=_CHANGE,
 )
 async def set_consent(
-    umkm_id: str, command: SetConsent, actor: Writer, w: Handlers
+    umkm_id: str, command: SetConsent, actor: Writer, w: Wired
 ) -> EnterpriseView:
     stored = await w.handlers.set_consent(umkm_id, command, actor)
     return EnterpriseView.of(stored, sees_nik=actor.sees_nik)
@@ -136,7 +137,7 @@ async def set_consent(
     summary="All data held on the owner, as JSON",
     responses=FORBIDDEN | NOT_FOUND,
 )
-async def export(umkm_id: str, actor: Writer, w: Handlers) -> dict[str, Any]:
+async def export(umkm_id: str, actor: Writer, w: Wired) -> dict[str, Any]:
     return await w.handlers.export(umkm_id, actor)
 
 
@@ -145,7 +146,7 @@ async def export(umkm_id: str, actor: Writer, w: Handlers) -> dict[str, Any]:
     summary="Anonymise the owner; statistics are kept",
     responses=_CHANGE,
 )
-async def erase(umkm_id: str, actor: Writer, w: Handlers) -> EnterpriseView:
+async def erase(umkm_id: str, actor: Writer, w: Wired) -> EnterpriseView:
     stored = await w.handlers.erase(umkm_id, actor)
     return EnterpriseView.of(stored, sees_nik=actor.sees_nik)
 
@@ -158,7 +159,7 @@ async def erase(umkm_id: str, actor: Writer, w: Handlers) -> EnterpriseView:
 )
 async def audit(
     actor: Admin,
-    w: Handlers,
+    w: Wired,
     umkm_id: str | None = None,
     subject: Annotated[str | None, Query(description="Only this actor's entries")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, HTTPException, Query, UploadFile, status
 from plut_shared.routes import Writer
 
 from registration.entrypoints.errors import FORBIDDEN, NOT_FOUND, VALIDATION
-from registration.entrypoints.http import MAX_OFFSET, Handlers
+from registration.entrypoints.http import MAX_OFFSET, Wired
 from registration.entrypoints.views import ImportReportView, ImportRowsPage, RowOutcomeView
 
 IMPORT_PATH = "/enterprises/import"
@@ -19,7 +19,7 @@ router = APIRouter(tags=["import"], responses=VALIDATION | FORBIDDEN)
 @router.post(IMPORT_PATH, summary="Register many UMKM from a CSV or XLSX file")
 async def import_file(
     actor: Writer,
-    w: Handlers,
+    w: Wired,
     file: Annotated[UploadFile, File(description="CSV (`,` or `;`) or XLSX, header in row 1")],
     centre_id: Annotated[str | None, Query(description="Centre for rows without one")] = None,
 ) -> ImportReportView:
@@ -41,7 +41,7 @@ async def import_file(
 async def import_rows(
     import_id: str,
     actor: Writer,
-    w: Handlers,
+    w: Wired,
     limit: Annotated[int, Query(ge=1, le=REPORT_PAGE_MAX)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> ImportRowsPage:
