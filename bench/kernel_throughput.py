@@ -1,14 +1,18 @@
-"""Kernel benchmark: raw confirmed publish/consume vs the full outbox path.
+"""Kernel benchmark: the full outbox path against raw aio-pika at its best, in one run.
 
-    uv run python -m bench.kernel_throughput [--events 1000]
+    uv run python -m bench.kernel_throughput [--events 2000]
 
-Both runs use the same broker and store, in a fresh vhost and database:
-1. baseline: aio-pika publishes persistent messages with publisher confirms,
-   one at a time (as the relay does), while a consumer acks them;
-2. kernel: each event is an atomic write of state plus outbox, published by
-   the relay, consumed through the kernel's subscriber wrapper and applied
-   with `apply_once`. Latency is from the start of the write to the effect.
-Prints throughput of both, their ratio, and the kernel's p50/p99 latency.
+Same broker and store, a fresh vhost and database:
+1. baselines (`bench.baselines`): aio-pika publishing persistent messages with
+   confirms to a quorum queue while a consumer acks them, one confirm in
+   flight (serial) and up to 500 (pipelined);
+2. kernel, at its peak: writers change aggregates through the aggregate store
+   (state and outbox in one write), the relay publishes, the consumer applies
+   each event with `apply_once`. Latency is from the start of the write to the
+   effect;
+3. kernel at 25% of that peak rate, and one event at a time (no backlog).
+Prints both ratios, the latencies, and the peak resident memory of the
+benchmark process (the service runs in it), the broker and the store.
 """
 
 from __future__ import annotations
@@ -21,97 +25,134 @@ import time
 import traceback
 import uuid
 
-import aio_pika
 from plut_shared.contracts import Envelope
 from pymongo import AsyncMongoClient
 
+from bench.baselines import IN_FLIGHT, baseline
+from bench.memory import own_peak_mb, peak_mb_of
 from tests.support.broker_admin import VhostAdmin, with_vhost
 from tests.support.containers import local_endpoints
 from tests.support.counter_service import CounterService, settings_for
 
-AGGREGATES = 50
+AGGREGATES = 100
 
 
-async def baseline(amqp_url: str, events: int) -> float:
-    connection = await aio_pika.connect(amqp_url)
-    async with connection:
-        channel = await connection.channel(publisher_confirms=True)
-        await channel.set_qos(prefetch_count=20)
-        queue = await channel.declare_queue(
-            "bench.baseline", durable=True, arguments={"x-queue-type": "quorum"}
-        )
-        received = asyncio.Event()
-        count = 0
+class Timings:
+    """Write start and effect time of each event, and a signal when a count is reached."""
 
-        async def on_message(message: aio_pika.abc.AbstractIncomingMessage) -> None:
-            nonlocal count
-            await message.ack()
-            count += 1
-            if count == events:
-                received.set()
+    def __init__(self) -> None:
+        self.written: dict[str, float] = {}
+        self.effects: dict[str, float] = {}
+        self.target = 0
+        self.reached = asyncio.Event()
 
-        await queue.consume(on_message)
-        body = b'{"event_type":"bench.message.sent","payload":{}}'
-        started = time.perf_counter()
-        for n in range(events):
-            await channel.default_exchange.publish(
-                aio_pika.Message(
-                    body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT, message_id=str(n)
-                ),
-                routing_key=queue.name,
-                mandatory=True,
-            )
-        await received.wait()
-        elapsed = time.perf_counter() - started
-        await queue.delete(if_unused=False, if_empty=False)
-    return events / elapsed
+    async def record_effect(self, envelope: Envelope) -> None:
+        self.effects[envelope.event_id] = time.perf_counter()
+        if len(self.effects) >= self.target:
+            self.reached.set()
+
+    def expect(self, more: int) -> None:
+        self.target = len(self.effects) + more
+        self.reached.clear()
+
+    def latencies(self, ids: list[str]) -> list[float]:
+        return [self.effects[i] - self.written[i] for i in ids]
+
+
+async def write(service: CounterService, timings: Timings, counter_id: str, seq: int) -> str:
+    begin = time.perf_counter()
+    envelope = await service.increment(counter_id, seq)
+    timings.written[envelope.event_id] = begin
+    return envelope.event_id
+
+
+async def peak(service: CounterService, timings: Timings, events: int) -> tuple[float, list[str]]:
+    """As fast as writers can go: each aggregate's events written one after another."""
+    timings.expect(events)
+    started = time.perf_counter()
+
+    async def writer(n: int) -> list[str]:
+        return [
+            await write(service, timings, f"agg-{n}", s) for s in range(1, events // AGGREGATES + 1)
+        ]
+
+    ids = [
+        i for batch in await asyncio.gather(*(writer(n) for n in range(AGGREGATES))) for i in batch
+    ]
+    await asyncio.wait_for(timings.reached.wait(), timeout=900)
+    return events / (time.perf_counter() - started), ids
+
+
+async def paced(service: CounterService, timings: Timings, rate: float, events: int) -> list[str]:
+    """Events at a steady `rate` per second, each on its own new aggregate."""
+    timings.expect(events)
+    tasks = []
+    for n in range(events):
+        tasks.append(asyncio.create_task(write(service, timings, f"paced-{n}", 1)))
+        await asyncio.sleep(1 / rate)
+    ids = await asyncio.gather(*tasks)
+    await asyncio.wait_for(timings.reached.wait(), timeout=300)
+    return list(ids)
+
+
+async def one_at_a_time(service: CounterService, timings: Timings, events: int = 30) -> list[str]:
+    ids = []
+    for seq in range(1, events + 1):
+        timings.expect(1)
+        ids.append(await write(service, timings, "at-rest", seq))
+        await asyncio.wait_for(timings.reached.wait(), timeout=60)
+    return ids
 
 
 async def kernel(
     amqp_url: str, user_prefix: str, mongo_url: str, database: str, events: int
-) -> tuple[float, list[float], list[float]]:
-    written: dict[str, float] = {}
-    effects: dict[str, float] = {}
-    done = asyncio.Event()
-
-    async def record_effect(envelope: Envelope) -> None:
-        effects[envelope.event_id] = time.perf_counter()
-        if len(effects) == events:
-            done.set()
-        if envelope.subject_id == "at-rest":
-            at_rest.set()
-
-    at_rest = asyncio.Event()
-
+) -> dict[str, object]:
     # Production sweep period: the relay runs on notifications, not on scans.
     settings = settings_for(
         amqp_url, mongo_url, relay_sweep_interval_s=30.0, broker_user_prefix=user_prefix
     )
     # As the `testkit` broker user, which owns the counter events (tests/support/broker_admin.py).
     service = CounterService(f"kernel-{uuid.uuid4().hex[:8]}", settings, database)
-    service.behaviour.after_effect = record_effect
+    timings = Timings()
+    service.behaviour.after_effect = timings.record_effect
     await service.start()
-    started = time.perf_counter()
+    try:
+        rate, loaded = await peak(service, timings, events)
+        quarter = await paced(service, timings, rate / 4, max(100, events // 4))
+        idle = await one_at_a_time(service, timings)
+    finally:
+        await service.stop()
+    return {
+        "rate": rate,
+        "loaded": timings.latencies(loaded),
+        "quarter": timings.latencies(quarter),
+        "quarter_rate": rate / 4,
+        "idle": timings.latencies(idle),
+    }
 
-    async def writer(first: int) -> None:
-        for seq in range(1, events // AGGREGATES + 1):
-            begin = time.perf_counter()
-            envelope = await service.increment(f"agg-{first}", seq)
-            written[envelope.event_id] = begin
 
-    await asyncio.gather(*(writer(n) for n in range(AGGREGATES)))
-    await asyncio.wait_for(done.wait(), timeout=600)
-    elapsed = time.perf_counter() - started
-    latencies = [effects[e] - written[e] for e in written]
-    idle = []
-    for seq in range(1, 31):  # one event at a time: latency without a backlog
-        at_rest.clear()
-        begin = time.perf_counter()
-        await service.increment("at-rest", seq)
-        await asyncio.wait_for(at_rest.wait(), timeout=60)
-        idle.append(time.perf_counter() - begin)
-    await service.stop()
-    return events / elapsed, latencies, idle
+def percentiles(values: list[float]) -> str:
+    cuts = statistics.quantiles(values, n=100)
+    return f"p50 {cuts[49] * 1000:7.1f} ms, p99 {cuts[98] * 1000:7.1f} ms"
+
+
+def report(events: int, serial: float, pipelined: float, path: dict) -> None:
+    rate = float(path["rate"])  # type: ignore[arg-type]
+    print(f"events: {events}  cores: {os.cpu_count()}  load: {os.getloadavg()[0]:.2f}")
+    print(f"baseline  aio-pika, 1 confirm in flight:          {serial:8.0f} msg/s")
+    print(f"baseline  aio-pika, {IN_FLIGHT} confirms in flight:      {pipelined:8.0f} msg/s")
+    print(f"kernel    write -> relay -> consume -> apply_once: {rate:8.0f} events/s")
+    print(f"ratio     kernel / serial baseline:    {rate / serial:.2f}")
+    print(f"ratio     kernel / pipelined baseline: {rate / pipelined:.2f}")
+    print(f"latency   write -> effect at peak:               {percentiles(path['loaded'])}")
+    quarter = f"at 25% of peak ({float(path['quarter_rate']):.0f}/s):"
+    print(f"latency   write -> effect {quarter:<22} {percentiles(path['quarter'])}")
+    print(f"latency   write -> effect one at a time:         {percentiles(path['idle'])}")
+    broker, store = peak_mb_of("beam.smp"), peak_mb_of("StoreServer")
+    print(
+        f"peak RSS  benchmark+service {own_peak_mb():.0f} MB, broker "
+        f"{broker or 0:.0f} MB, store {store or 0:.0f} MB"
+    )
 
 
 async def main(events: int) -> None:
@@ -121,11 +162,10 @@ async def main(events: int) -> None:
     database = f"bench_{uuid.uuid4().hex[:8]}"
     amqp_url = with_vhost(endpoints.amqp_url, vhost)
     try:
-        raw = await baseline(amqp_url, events)
+        serial = await baseline(amqp_url, events, in_flight=1)
+        pipelined = await baseline(amqp_url, events, in_flight=IN_FLIGHT)
         testkit_url = admin.service_url(vhost, "testkit")
-        path, latencies, idle = await kernel(
-            testkit_url, admin.user_prefix, endpoints.mongo_url, database, events
-        )
+        path = await kernel(testkit_url, admin.user_prefix, endpoints.mongo_url, database, events)
     except BaseException:
         traceback.print_exc()  # before the clean-up below drops the vhost under the service
         raise
@@ -135,22 +175,10 @@ async def main(events: int) -> None:
         client: AsyncMongoClient = AsyncMongoClient(endpoints.mongo_url)
         await client.drop_database(database)
         await client.close()
-    cuts = statistics.quantiles(latencies, n=100)
-    print(f"events: {events}  cores: {os.cpu_count()}")
-    print(f"baseline  aio-pika confirmed publish -> consume: {raw:8.0f} msg/s")
-    print(f"kernel    write+outbox -> relay -> consume -> apply_once: {path:8.0f} events/s")
-    print(f"ratio     kernel / baseline: {path / raw:.2f}")
-    print(
-        f"latency   write -> effect under load: p50 {cuts[49] * 1000:.1f} ms, "
-        f"p99 {cuts[98] * 1000:.1f} ms"
-    )
-    print(
-        f"latency   one event at a time: p50 {statistics.median(idle) * 1000:.1f} ms, "
-        f"max {max(idle) * 1000:.1f} ms (30 events)"
-    )
+    report(events, serial, pipelined, path)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--events", type=int, default=2000)
     asyncio.run(main(parser.parse_args().events))

@@ -11,7 +11,8 @@ Fields every aggregate document has besides its state:
   index only when a filter's keys are exactly an index's keys; MongoDB finds
   by `_id` either way), so a write costs the same at any collection size;
 - `outbox`, `outbox_pending`: the events and whether there are any (for sweeps);
-- `outbox_lease_holder`, `outbox_lease_until`: which relay publishes them now.
+- `outbox_lease_holder`, `outbox_lease_until`: which relay publishes them now
+  (the relay's writes never move `version`: see `outbox_lease`).
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ def outbox_push(events: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 async def create_aggregate_indexes(collection: AsyncCollection) -> None:
-    """The compare-and-swap index every aggregate write uses, and the sweep's index."""
+    """The compare-and-swap indexes of writers and of the relay's lease, and the sweep's.
+
+    `_id` alone is unique, so the compound indexes refuse nothing; they exist
+    because the local store uses an index only for a filter with exactly its
+    keys (MongoDB finds by `_id` either way, and they cost it little).
+    """
     await collection.create_index([("_id", ASCENDING), (VERSION, ASCENDING)], unique=True)
+    await collection.create_index([("_id", ASCENDING), (LEASE_HOLDER, ASCENDING)], unique=True)
     await collection.create_index(OUTBOX_PENDING)

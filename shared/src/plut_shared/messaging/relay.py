@@ -3,12 +3,13 @@
 It wakes at once when the service wrote events (`notify`), and sweeps the
 collections at start-up and every `sweep_interval` for what a crash left
 (`outbox_pending` is indexed on MongoDB; the local store scans, which is fine
-for a periodic sweep). Several aggregates drain at once (bounded), each one's
-events strictly in order. A lease on the aggregate document, taken and
-released by compare-and-swap writes on `{_id, version}`, keeps two replicas
-from publishing the same events; if a replica dies, its lease expires and
-another takes over (then an event may be published twice, which idempotent
-consumers absorb).
+for a periodic sweep). Many aggregates drain at once (bounded), so many
+confirms are in flight, while each aggregate's events leave strictly in order,
+each after the previous one was confirmed. A lease on the aggregate document
+(`outbox_lease`: compare-and-swaps on the holder, never on the version, so
+the relay never makes a writer retry) keeps two replicas from publishing the
+same events; if a replica dies, its lease expires and another takes over (then
+an event may be published twice, which idempotent consumers absorb).
 """
 
 from __future__ import annotations
@@ -25,15 +26,9 @@ from pymongo.asynchronous.collection import AsyncCollection
 from plut_shared.background import BackgroundLoop
 from plut_shared.contracts import Envelope
 from plut_shared.logs import log_context
-from plut_shared.messaging.outbox import (
-    LEASE_HOLDER,
-    LEASE_UNTIL,
-    OUTBOX,
-    OUTBOX_PENDING,
-    VERSION,
-)
+from plut_shared.messaging import outbox_lease
+from plut_shared.messaging.outbox import LEASE_HOLDER, LEASE_UNTIL, OUTBOX, OUTBOX_PENDING, VERSION
 from plut_shared.messaging.publisher import EventPublisher
-from plut_shared.messaging.writes import swap
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +42,7 @@ class OutboxRelay:
         *,
         lease_seconds: float = 30.0,
         sweep_interval: float = 30.0,
-        concurrency: int = 8,
+        concurrency: int = 32,
         retry_pause: float = 1.0,
     ) -> None:
         self._collections: dict[str, AsyncCollection] = {}
@@ -120,23 +115,24 @@ class OutboxRelay:
             raise failures[0]
 
     async def drain(self, collection: AsyncCollection, aggregate_id: Any) -> None:
-        """Publish one aggregate's outbox in order, then empty it."""
+        """Publish one aggregate's outbox in order, then remove what was published."""
         token = uuid.uuid4().hex
-        sent: set[str] = set()  # ids published in this drain, never sent twice by it
-        while (claimed := await self._claim(collection, aggregate_id, token)) is not None:
-            version, events = claimed
+        while (events := await self._claim(collection, aggregate_id, token)) is not None:
             for envelope in events:
-                if envelope.event_id not in sent:
-                    await self._publish(envelope)
-                    sent.add(envelope.event_id)
-            if await self._finish(collection, aggregate_id, version):
+                await self._publish(envelope)
+            ids = [envelope.event_id for envelope in events]
+            after = await outbox_lease.remove_published(collection, aggregate_id, token, ids)
+            if after is None:
+                return  # the lease ran out meanwhile; its new holder publishes the rest
+            if not after.get(OUTBOX):
+                await outbox_lease.mark_drained(collection, aggregate_id, after[VERSION])
                 return
-            # The aggregate changed while we published (new events, perhaps): re-read.
+            # Events were appended while we published: they follow in the next round.
 
     async def _claim(
         self, collection: AsyncCollection, aggregate_id: Any, token: str
-    ) -> tuple[int, list[Envelope]] | None:
-        """Take (or renew) the lease; the version it leaves, and the events to publish."""
+    ) -> list[Envelope] | None:
+        """Take the lease; the events to publish, or None when there is nothing for us."""
         while True:
             document = await collection.find_one({"_id": aggregate_id})
             if document is None or not document.get(OUTBOX):
@@ -147,11 +143,9 @@ class OutboxRelay:
                 until = until.replace(tzinfo=UTC)
             if holder not in ("", token) and until is not None and until > now:
                 return None  # another relay is publishing these events
-            lease = {"$set": {LEASE_HOLDER: token, LEASE_UNTIL: now + self._lease}}
-            if await swap(collection, aggregate_id, document[VERSION], lease):
-                events = [Envelope.model_validate(raw) for raw in document[OUTBOX]]
-                return document[VERSION] + 1, events
-            # The aggregate changed between the read and the swap: look again.
+            if await outbox_lease.take(collection, aggregate_id, holder, token, now + self._lease):
+                return [Envelope.model_validate(raw) for raw in document[OUTBOX]]
+            # Another relay took it between the read and the write: look again.
 
     async def _publish(self, envelope: Envelope) -> None:
         with log_context(
@@ -162,8 +156,3 @@ class OutboxRelay:
             await self._publisher.publish_event(envelope)
             self.published += 1
             log.debug("event published")
-
-    async def _finish(self, collection: AsyncCollection, aggregate_id: Any, version: int) -> bool:
-        """Empty the outbox and free the lease, if nothing changed since the claim."""
-        release = {"$set": {OUTBOX: [], OUTBOX_PENDING: False, LEASE_HOLDER: "", LEASE_UNTIL: None}}
-        return await swap(collection, aggregate_id, version, release)
