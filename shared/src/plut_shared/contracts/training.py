@@ -1,4 +1,8 @@
-"""Contracts of the training service: `training.*` events."""
+"""Contracts of the training service: `training.*` events.
+
+No payload carries personal data: enterprises appear by id only, and the
+outcome notes of a mentoring appointment stay inside the service.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,24 @@ from pydantic import Field
 
 from plut_shared.contracts.catalog import Payload, event
 
+ID_LENGTH = 64
+TEXT_LENGTH = 300
+
 
 class _Session(Payload):
-    session_id: str = Field(description="Id of the training session.")
-    course_id: str = Field(description="Id of the course.")
-    topic: str = Field(description="Topic, e.g. `digital marketing`, `SAK EMKM bookkeeping`.")
+    session_id: str = Field(max_length=ID_LENGTH, description="Id of the training session.")
+    course_id: str = Field(max_length=ID_LENGTH, description="Id of the course.")
+    topic: str = Field(
+        max_length=TEXT_LENGTH,
+        description="Course title as owners read it, e.g. `Pemasaran digital`, "
+        "`Pembukuan SAK EMKM`.",
+    )
     starts_at: datetime = Field(description="Start, UTC.")
     ends_at: datetime = Field(description="End, UTC.")
     capacity: int = Field(ge=1, description="Seats.")
-    place: str = Field(description="Venue or online link label.")
+    place: str = Field(
+        max_length=TEXT_LENGTH, description="Venue, or `Daring: <link>` for an online session."
+    )
 
 
 @event("training.session.scheduled")
@@ -26,20 +39,38 @@ class SessionScheduled(_Session):
 
 @event("training.session.cancelled")
 class SessionCancelled(_Session):
-    reason: str = Field(default="", description="Why the session was cancelled.")
+    reason: str = Field(
+        default="", max_length=TEXT_LENGTH, description="Why the session was cancelled."
+    )
+
+
+@event("training.session.rescheduled")
+class SessionRescheduled(_Session):
+    previous_starts_at: datetime = Field(description="Start before the change, UTC.")
+    previous_ends_at: datetime = Field(description="End before the change, UTC.")
+    reason: str = Field(default="", max_length=TEXT_LENGTH, description="Why the session moved.")
 
 
 class _Enrollment(Payload):
-    umkm_id: str = Field(description="Id of the enterprise.")
-    session_id: str = Field(description="Id of the training session.")
-    topic: str = Field(default="", description="Topic of the session, for notifications.")
+    umkm_id: str = Field(max_length=ID_LENGTH, description="Id of the enterprise.")
+    session_id: str = Field(max_length=ID_LENGTH, description="Id of the training session.")
+    topic: str = Field(
+        default="", max_length=TEXT_LENGTH, description="Topic of the session, for notifications."
+    )
     starts_at: datetime | None = Field(default=None, description="Session start, UTC.")
-    place: str = Field(default="", description="Venue of the session.")
+    place: str = Field(default="", max_length=TEXT_LENGTH, description="Venue of the session.")
+    course_id: str = Field(
+        default="", max_length=ID_LENGTH, description="Id of the session's course."
+    )
 
 
 @event("training.enrollment.confirmed")
 class EnrollmentConfirmed(_Enrollment):
-    pass
+    rescheduled: bool = Field(
+        default=False,
+        description="True when the seat is re-confirmed because the session moved; a "
+        "`training.enrollment.cancelled` with reason `session_rescheduled` precedes it.",
+    )
 
 
 @event("training.enrollment.waitlisted")
@@ -54,26 +85,44 @@ class EnrollmentPromoted(_Enrollment):
 
 @event("training.enrollment.cancelled")
 class EnrollmentCancelled(_Enrollment):
-    pass
+    reason: str = Field(
+        default="",
+        max_length=40,
+        description="`withdrawn` (the enterprise or an officer cancelled it), "
+        "`session_cancelled`, or `session_rescheduled` (the seat is re-confirmed at the new "
+        "time by a `training.enrollment.confirmed` that follows).",
+    )
 
 
 @event("training.participant.completed")
 class ParticipantCompleted(_Enrollment):
-    certificate_number: str = Field(description="Number of the certificate issued.")
+    certificate_number: str = Field(
+        max_length=40, description="Number of the certificate issued, e.g. `PLUT-KMJ-2026-000123`."
+    )
 
 
 class _Mentoring(Payload):
-    umkm_id: str = Field(description="Id of the enterprise.")
-    appointment_id: str = Field(description="Id of the mentoring appointment.")
+    umkm_id: str = Field(max_length=ID_LENGTH, description="Id of the enterprise.")
+    appointment_id: str = Field(
+        max_length=ID_LENGTH, description="Id of the mentoring appointment."
+    )
     consultant_area: str = Field(
+        max_length=40,
         description="One of: institutions, human_resources, production, financing, "
-        "marketing, it, partnership_networks."
+        "marketing, it, partnership_networks.",
     )
     at: datetime = Field(description="Appointment time, UTC.")
 
 
 @event("training.mentoring.scheduled")
 class MentoringScheduled(_Mentoring):
+    previous_at: datetime | None = Field(
+        default=None, description="Time before a rescheduling, UTC; absent for a new booking."
+    )
+
+
+@event("training.mentoring.cancelled")
+class MentoringCancelled(_Mentoring):
     pass
 
 
