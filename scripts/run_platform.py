@@ -23,7 +23,7 @@ import time
 
 from plut_shared.auth import TokenEntry
 
-SERVICES = {"registration": 8001, "notifications": 8004}
+SERVICES = {"registration": 8001, "training": 8002, "notifications": 8004}
 SINK_HTTP_PORT, SINK_SMTP_PORT = 8090, 8025
 
 
