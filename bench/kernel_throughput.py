@@ -68,7 +68,7 @@ async def baseline(amqp_url: str, events: int) -> float:
 
 
 async def kernel(
-    amqp_url: str, mongo_url: str, database: str, events: int
+    amqp_url: str, user_prefix: str, mongo_url: str, database: str, events: int
 ) -> tuple[float, list[float], list[float]]:
     written: dict[str, float] = {}
     effects: dict[str, float] = {}
@@ -84,8 +84,11 @@ async def kernel(
     at_rest = asyncio.Event()
 
     # Production sweep period: the relay runs on notifications, not on scans.
-    settings = settings_for(amqp_url, mongo_url, relay_sweep_interval_s=30.0)
-    service = CounterService("bench", settings, database)
+    settings = settings_for(
+        amqp_url, mongo_url, relay_sweep_interval_s=30.0, broker_user_prefix=user_prefix
+    )
+    # As the `testkit` broker user, which owns the counter events (tests/support/broker_admin.py).
+    service = CounterService(f"kernel-{uuid.uuid4().hex[:8]}", settings, database)
     service.behaviour.after_effect = record_effect
     await service.start()
     started = time.perf_counter()
@@ -119,12 +122,16 @@ async def main(events: int) -> None:
     amqp_url = with_vhost(endpoints.amqp_url, vhost)
     try:
         raw = await baseline(amqp_url, events)
-        path, latencies, idle = await kernel(amqp_url, endpoints.mongo_url, database, events)
+        testkit_url = admin.service_url(vhost, "testkit")
+        path, latencies, idle = await kernel(
+            testkit_url, admin.user_prefix, endpoints.mongo_url, database, events
+        )
     except BaseException:
         traceback.print_exc()  # before the clean-up below drops the vhost under the service
         raise
     finally:
         admin.delete(vhost)
+        admin.close()
         client: AsyncMongoClient = AsyncMongoClient(endpoints.mongo_url)
         await client.drop_database(database)
         await client.close()

@@ -26,6 +26,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import httpx
 from asgi_lifespan import LifespanManager
 from plut_shared.auth import TokenEntry, TokenRegistry
+from plut_shared.messaging.provisioning import BrokerProvisioner
 from registration.adapters.import_file import parse_import_file
 from registration.bootstrap import create_app
 from registration.config import RegistrationSettings
@@ -52,11 +53,11 @@ class Vhost:
         self.url = urlunsplit(parts._replace(path="/" + quote(self.name, safe="")))
         auth = (self.user, parts.password or "guest")
         self.api = httpx.Client(base_url=management_url.rstrip("/") + "/api", auth=auth)
+        self.provisioner = BrokerProvisioner(management_url, *auth)
 
     def __enter__(self) -> Vhost:
-        self.api.put(f"/vhosts/{self.name}").raise_for_status()
-        rights = {"configure": ".*", "write": ".*", "read": ".*"}
-        self.api.put(f"/permissions/{self.name}/{self.user}", json=rights).raise_for_status()
+        # Provisioned as production is: the shared exchanges exist before the service starts.
+        self.provisioner.vhost(self.name)
         return self
 
     def __exit__(self, *exc: object) -> None:

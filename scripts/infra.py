@@ -8,13 +8,21 @@ The broker is Debian's rabbitmq-server; the store is mongo-java-server 1.47.0
 on its H2 backend (jars from Maven Central, data in .infra/store/), a
 MongoDB-wire server with atomic single-document updates. Both are left running
 so a second `up` returns at once; `down` stops the store gracefully (its data
-survives). URLs come from PLUT_AMQP_URL / PLUT_MONGO_URL.
+survives). URLs come from PLUT_AMQP_URL (an administrator's) / PLUT_MONGO_URL.
+
+`up` also provisions the broker (`plut_shared.messaging.provisioning`): the
+vhost `plut` (PLUT_BROKER_VHOST) with the shared exchanges, and one user per
+service. Passwords are generated once and kept, with each service's
+`PLUT_<SERVICE>_AMQP_URL`, in `.infra/broker-env.json` (git-ignored, mode 600),
+which `scripts/run_platform.py` reads; `up` prints them with the password hidden.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -25,6 +33,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import aio_pika
+from plut_shared.messaging.provisioning import SERVICES, BrokerProvisioner, service_url
+from plut_shared.messaging.trust import DEFAULT_USER_PREFIX, broker_user
 from pymongo import MongoClient
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +53,9 @@ RABBITMQ_LOG_DIR = "/var/log/rabbitmq"
 AMQP_URL = os.environ.get("PLUT_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 MONGO_URL = os.environ.get("PLUT_MONGO_URL", "mongodb://127.0.0.1:27017/")
 MANAGEMENT_URL = os.environ.get("PLUT_RABBIT_MANAGEMENT_URL", "http://127.0.0.1:15672/")
+BROKER_VHOST = os.environ.get("PLUT_BROKER_VHOST", "plut")
+BROKER_USER_PREFIX = os.environ.get("PLUT_BROKER_USER_PREFIX", DEFAULT_USER_PREFIX)
+BROKER_ENV = STATE / "broker-env.json"
 
 
 class InfraError(RuntimeError):
@@ -134,6 +147,31 @@ def ensure_broker() -> None:
     if not management_answers() and is_local(AMQP_URL):
         run(["rabbitmq-plugins", "enable", "rabbitmq_management"], stdout=subprocess.DEVNULL)
         wait_until(management_answers, "RabbitMQ management API", 60, RABBITMQ_LOG_DIR)
+
+
+def provision_broker_users(
+    env_file: Path = BROKER_ENV, vhost: str = BROKER_VHOST, prefix: str = BROKER_USER_PREFIX
+) -> dict[str, str]:
+    """The vhost and a user per service; returns (and keeps) each PLUT_<SERVICE>_AMQP_URL."""
+    known: dict[str, str] = json.loads(env_file.read_text()) if env_file.exists() else {}
+    passwords = {}
+    for service in SERVICES:
+        existing = known.get(f"PLUT_{service.upper()}_AMQP_URL")
+        passwords[service] = urlsplit(existing).password if existing else None
+        passwords[service] = passwords[service] or secrets.token_urlsafe(24)
+    admin = urlsplit(AMQP_URL)
+    provisioner = BrokerProvisioner(
+        MANAGEMENT_URL, admin.username or "guest", admin.password or "guest"
+    )
+    provisioner.provision(vhost, passwords, prefix)
+    urls = {
+        f"PLUT_{s.upper()}_AMQP_URL": service_url(AMQP_URL, vhost, broker_user(s, prefix), pw)
+        for s, pw in passwords.items()
+    }
+    env_file.parent.mkdir(parents=True, exist_ok=True)
+    env_file.touch(mode=0o600)
+    env_file.write_text(json.dumps(urls, indent=2))
+    return urls
 
 
 # --- store: mongo-java-server (H2) ------------------------------------------
@@ -247,8 +285,12 @@ def redact(url: str) -> str:
 def up() -> None:
     started = time.monotonic()
     ensure_broker()
+    urls = provision_broker_users()
+    log(f"broker users of vhost {BROKER_VHOST} ready; their URLs are in {BROKER_ENV}")
     ensure_store()
-    print(f"PLUT_AMQP_URL={redact(AMQP_URL)}")
+    print(f"PLUT_AMQP_URL={redact(AMQP_URL)}  # administrator, for operators only")
+    for name, url in urls.items():
+        print(f"{name}={redact(url)}")
     print(f"PLUT_MONGO_URL={MONGO_URL}")
     log(f"ready in {time.monotonic() - started:.1f}s")
 

@@ -1,8 +1,13 @@
 """Serve every service of the platform on this machine until interrupted.
 
 Each service runs as its own uvicorn process (as it would in its own
-container). Without PLUT_API_TOKENS in the environment, a development admin
-token for all centres is minted for this run only and printed once.
+container), connected to the broker as its own user: `scripts/infra.py up`
+writes each service's `PLUT_<SERVICE>_AMQP_URL` into `.infra/broker-env.json`
+(git-ignored), read here unless the environment already sets it. A service
+that crashes is restarted with backoff while the others keep running
+(`scripts/supervisor.py`); Ctrl-C stops them all. Without PLUT_API_TOKENS in
+the environment, a development admin token for all centres is minted for this
+run only and printed once.
 
 Notifications sends to local sinks (`plut sinks`: an SMTP server and a
 WhatsApp/SMS provider stand-in) unless its SMTP host or provider URL is set in
@@ -16,15 +21,18 @@ import importlib.util
 import json
 import os
 import secrets
-import signal
-import subprocess
 import sys
-import time
+from pathlib import Path
 
 from plut_shared.auth import TokenEntry
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# After the line above: the repository root must be importable when run as a script.
+from scripts.supervisor import Supervisor
+
 SERVICES = {"registration": 8001, "training": 8002, "notifications": 8004}
 SINK_HTTP_PORT, SINK_SMTP_PORT = 8090, 8025
+BROKER_ENV = Path(__file__).resolve().parent.parent / ".infra" / "broker-env.json"
 
 
 def dev_tokens() -> str:
@@ -35,8 +43,17 @@ def dev_tokens() -> str:
     return json.dumps([entry.model_dump(mode="json")])
 
 
-def start(service: str, port: int, env: dict[str, str]) -> subprocess.Popen:
-    command = [
+def broker_env(env: dict[str, str]) -> dict[str, str]:
+    """Each service's own broker URL, from `scripts/infra.py up`, unless already set."""
+    if not BROKER_ENV.exists():
+        print(f"[run] {BROKER_ENV} is missing: run `scripts/infra.py up` first", flush=True)
+        return {}
+    found: dict[str, str] = json.loads(BROKER_ENV.read_text())
+    return {name: value for name, value in found.items() if name not in env}
+
+
+def command(service: str, port: int) -> list[str]:
+    return [
         sys.executable,
         "-m",
         "uvicorn",
@@ -48,8 +65,6 @@ def start(service: str, port: int, env: dict[str, str]) -> subprocess.Popen:
         str(port),
         "--no-access-log",
     ]
-    print(f"[run] {service}: http://127.0.0.1:{port}/docs", flush=True)
-    return subprocess.Popen(command, env=env)
 
 
 def channels_configured(env: dict[str, str]) -> bool:
@@ -67,14 +82,9 @@ def with_local_sinks(env: dict[str, str]) -> dict[str, str]:
     }
 
 
-def start_sinks(env: dict[str, str]) -> subprocess.Popen:
+def sinks_command() -> list[str]:
     command = [sys.executable, "-m", "plut_cli", "sinks", "--http-port", str(SINK_HTTP_PORT)]
-    command += ["--smtp-port", str(SINK_SMTP_PORT)]
-    return subprocess.Popen(command, env=env)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt  # SIGTERM stops the services the same way as Ctrl-C
+    return [*command, "--smtp-port", str(SINK_SMTP_PORT)]
 
 
 def main() -> int:
@@ -89,20 +99,14 @@ def main() -> int:
     if not available:
         print("[run] infrastructure is ready; no service package is installed yet", flush=True)
         return 0
-    processes = []
+    env.update(broker_env(env))
+    commands = {s: command(s, SERVICES[s]) for s in available}
     if "notifications" in available and not channels_configured(env):
         env = with_local_sinks(env)
-        processes.append(start_sinks(env))
-    processes += [start(s, SERVICES[s], env) for s in available]
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        while all(p.poll() is None for p in processes):
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    for process in processes:
-        process.send_signal(signal.SIGINT)  # uvicorn shuts down gracefully on SIGINT
-    return max((p.wait(timeout=30) or 0) for p in processes)
+        commands = {"sinks": sinks_command(), **commands}
+    for service in available:
+        print(f"[run] {service}: http://127.0.0.1:{SERVICES[service]}/docs", flush=True)
+    return Supervisor(commands, env).run()
 
 
 if __name__ == "__main__":

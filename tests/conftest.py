@@ -1,5 +1,9 @@
 """Shared fixtures: a real broker (own vhost per test session) and a real store.
 
+Services connect as their own broker users (`service_urls`), as in production;
+`amqp_url` is the administrator's URL on the session vhost, for probes and
+operator actions.
+
 Nothing here skips: when the broker or the store does not answer, the tests
 that need them fail with a message naming which one.
 """
@@ -25,8 +29,10 @@ def infra() -> Iterator[Endpoints]:
 
 
 @pytest.fixture(scope="session")
-def vhost_admin(infra: Endpoints) -> VhostAdmin:
-    return VhostAdmin(infra.amqp_url, infra.management_url)
+def vhost_admin(infra: Endpoints) -> Iterator[VhostAdmin]:
+    admin = VhostAdmin(infra.amqp_url, infra.management_url)
+    yield admin
+    admin.close()
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +45,17 @@ def vhost(vhost_admin: VhostAdmin) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def amqp_url(infra: Endpoints, vhost: str) -> str:
     return with_vhost(infra.amqp_url, vhost)
+
+
+@pytest.fixture(scope="session")
+def service_urls(vhost_admin: VhostAdmin, vhost: str) -> dict[str, str]:
+    """service -> its broker URL on the session vhost (user `<prefix><service>`)."""
+    return {service: vhost_admin.service_url(vhost, service) for service in vhost_admin.passwords}
+
+
+@pytest.fixture(scope="session")
+def broker_user_prefix(vhost_admin: VhostAdmin) -> str:
+    return vhost_admin.user_prefix
 
 
 @pytest.fixture(scope="session")

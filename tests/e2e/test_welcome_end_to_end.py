@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -19,7 +19,7 @@ from notifications.bootstrap import create_app as create_notifications
 from registration.bootstrap import create_app as create_registration
 from registration.config import RegistrationSettings
 
-from tests.component.notifications.service import DaytimeClock, settings_for
+from tests.component.notifications.service import BrokerAccess, DaytimeClock, settings_for
 from tests.component.registration.examples import auth, registration, token_registry
 from tests.support.broker_admin import with_vhost
 from tests.support.notification_sinks import FakeMessagingProvider, SmtpSink
@@ -27,9 +27,10 @@ from tests.support.waiting import eventually
 
 
 @pytest.fixture
-def e2e_amqp_url(infra, vhost_admin):
+def e2e_broker(infra, vhost_admin) -> Iterator[BrokerAccess]:
     name = vhost_admin.create("plut-e2e")
-    yield with_vhost(infra.amqp_url, name)
+    urls = {s: vhost_admin.service_url(name, s) for s in vhost_admin.passwords}
+    yield BrokerAccess(with_vhost(infra.amqp_url, name), urls, vhost_admin.user_prefix)
     vhost_admin.delete(name)
 
 
@@ -50,18 +51,19 @@ async def serving(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def test_registering_an_enterprise_sends_its_owner_one_welcome_on_whatsapp(
-    infra, e2e_amqp_url, databases
+    infra, e2e_broker: BrokerAccess, databases
 ):
     registration_db, notifications_db = databases
     with SmtpSink() as smtp, FakeMessagingProvider() as provider:
         notifications_settings = settings_for(
-            e2e_amqp_url, infra.mongo_url, notifications_db, smtp, provider
+            e2e_broker, infra.mongo_url, notifications_db, smtp, provider
         )
         notifications = create_notifications(
             notifications_settings, token_registry(), clock=DaytimeClock()
         )
         registration_settings = RegistrationSettings(
-            amqp_url=e2e_amqp_url,
+            amqp_url=e2e_broker.service_urls["registration"],
+            broker_user_prefix=e2e_broker.user_prefix,
             mongo_url=infra.mongo_url,
             database=registration_db,
             relay_sweep_interval_s=0.5,

@@ -1,11 +1,30 @@
-"""Per-test-session RabbitMQ vhosts through the management HTTP API."""
+"""Per-test-session RabbitMQ vhosts and service users through the management HTTP API.
+
+Broker users are global, so each session makes its own (`plut-t<hex>-<service>`,
+random passwords) and deletes them at the end; every vhost it creates is
+provisioned as production is (`plut_shared.messaging.provisioning`): shared
+exchanges declared, each service user granted its own names and event types.
+The counter test service publishes `testkit.*` events from services named
+`kernel-<hex>`, hence its own resource pattern; `testsink` may run the same
+service but owns no event type it consumes (a consumer that is not the owner,
+as notifications is for registration events).
+"""
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
+from plut_shared.messaging.provisioning import SERVICES, BrokerProvisioner, service_url
+from plut_shared.messaging.trust import broker_user
+
+TEST_SERVICES: dict[str, str | None] = {
+    **dict.fromkeys(SERVICES),
+    "testkit": r"kernel-[0-9a-f]+\..*",
+    "testsink": r"kernel-[0-9a-f]+\..*",
+}
 
 
 class BrokerUnavailable(RuntimeError):
@@ -27,19 +46,42 @@ class VhostAdmin:
             auth=(self.user, parts.password or "guest"),
             timeout=10,
         )
+        self.provisioner = BrokerProvisioner(management_url, self.user, parts.password or "guest")
+        self.user_prefix = f"plut-t{uuid.uuid4().hex[:8]}-"
+        self.passwords = {service: secrets.token_urlsafe(16) for service in TEST_SERVICES}
+        self._users_made = False
+
+    def broker_user(self, service: str) -> str:
+        return broker_user(service, self.user_prefix)
 
     def create(self, prefix: str = "plut-test") -> str:
         vhost = f"{prefix}-{uuid.uuid4().hex[:8]}"
         try:
-            self.client.put(f"/vhosts/{vhost}").raise_for_status()
+            self.provisioner.vhost(vhost)
         except httpx.HTTPError as error:
             raise BrokerUnavailable(
                 f"RabbitMQ broker management API at {self.client.base_url} did not answer "
                 f"({error}); start the infrastructure with `scripts/infra.py up`"
             ) from error
-        permissions = {"configure": ".*", "write": ".*", "read": ".*"}
-        self.client.put(f"/permissions/{vhost}/{self.user}", json=permissions).raise_for_status()
+        self._ensure_users()
+        for service, resources in TEST_SERVICES.items():
+            self.provisioner.grant(vhost, self.broker_user(service), service, resources)
         return vhost
+
+    def _ensure_users(self) -> None:
+        if not self._users_made:
+            for service, password in self.passwords.items():
+                self.provisioner.user(self.broker_user(service), password)
+            self._users_made = True
+
+    def service_url(self, vhost: str, service: str) -> str:
+        """The URL a service connects with: its own user, on `vhost`."""
+        return service_url(self.amqp_url, vhost, self.broker_user(service), self.passwords[service])
+
+    def close(self) -> None:
+        if self._users_made:
+            for service in self.passwords:
+                self.provisioner.delete_user(self.broker_user(service))
 
     def delete(self, vhost: str) -> None:
         self.client.delete(f"/vhosts/{vhost}")

@@ -109,6 +109,7 @@ class Behaviour:
     failures_left: int = 0
     always_fail: bool = False
     calls: int = 0
+    completed: int = 0  # handler calls that returned (effect applied, or a duplicate)
     before_effect: Callable[[Envelope], Awaitable[None]] | None = None
     after_effect: Callable[[Envelope], Awaitable[None]] | None = None
     applied: list[str] = field(default_factory=list)
@@ -135,6 +136,7 @@ def make_handler(db: AsyncDatabase, behaviour: Behaviour):
             behaviour.applied.append(envelope.event_id)
         if behaviour.after_effect is not None:
             await behaviour.after_effect(envelope)
+        behaviour.completed += 1
 
     return on_increment
 

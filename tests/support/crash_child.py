@@ -24,6 +24,7 @@ from tests.support.counter_service import Behaviour, CounterService, settings_fo
 
 
 def _settings():
+    # PLUT_BROKER_USER_PREFIX comes from the environment too (the settings' default).
     return settings_for(os.environ["PLUT_AMQP_URL"], os.environ["PLUT_MONGO_URL"])
 
 

@@ -90,6 +90,10 @@ class ServiceHost:
         broker = await self.messaging.broker.ping(timeout=2)
         return {"store": store, "broker": bool(broker)}
 
+    def stalled_consumers(self) -> list[str]:
+        """Queues whose consumer holds deliveries and has finished none for a while."""
+        return self.messaging.stalled_consumers()
+
 
 def build_host(
     service: str,
@@ -125,15 +129,20 @@ def health_router(host: ServiceHost) -> APIRouter:
 
     async def readiness(response: Response) -> dict[str, object]:
         checks = await host.healthy()
-        ok = all(checks.values())
+        stalled = host.stalled_consumers()
+        ok = all(checks.values()) and not stalled
         response.status_code = 200 if ok else 503
-        return {"status": "ok" if ok else "degraded", **checks}
+        consumers = {"consumers": "stalled" if stalled else "ok", "stalled_queues": stalled}
+        return {"status": "ok" if ok else "degraded", **checks, **consumers}
 
     @router.get("/health/live", summary="Liveness: the process answers; no dependency checked")
     async def live() -> dict[str, str]:
         return {"status": "ok"}
 
-    router.get("/health/ready", summary="Readiness: store and broker reachable")(readiness)
+    router.get(
+        "/health/ready",
+        summary="Readiness: store and broker reachable, consumers making progress",
+    )(readiness)
     router.get("/health", summary="Readiness (as /health/ready), for container healthchecks")(
         readiness
     )

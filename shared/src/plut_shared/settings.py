@@ -1,8 +1,11 @@
 """Settings every service shares; each service subclasses with its own env prefix.
 
 A value is looked up as `<PREFIX><NAME>` (e.g. `PLUT_REGISTRATION_AMQP_URL`),
-then, for the broker and store URLs, as the platform-wide `PLUT_AMQP_URL` /
-`PLUT_MONGO_URL`, then falls back to the local development servers.
+then, for the broker and store URLs and the broker user prefix, as the
+platform-wide `PLUT_AMQP_URL` / `PLUT_MONGO_URL` / `PLUT_BROKER_USER_PREFIX`,
+then falls back to the local development defaults. Each service connects to the
+broker as its own user (`<prefix><service>`, see `plut_shared.messaging.trust`),
+so its broker URL is normally set per service.
 """
 
 from __future__ import annotations
@@ -46,3 +49,17 @@ class ServiceSettings(BaseSettings):
         default=30.0, description="How long a relay owns a document's outbox before another may."
     )
     log_level: str = Field(default="INFO")
+    broker_user_prefix: str = Field(
+        default_factory=lambda: _platform_env("PLUT_BROKER_USER_PREFIX", "plut-"),
+        description="Broker users are `<prefix><service>`; events are accepted only from "
+        "the user of the service that owns their type.",
+    )
+    max_message_bytes: int = Field(
+        default=1_000_000, ge=1, description="Larger deliveries are parked unread."
+    )
+    consumer_stall_after_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="/health reports a consumer as stalled when it holds deliveries and "
+        "has finished none for this long.",
+    )

@@ -8,12 +8,27 @@ from tests.support.counter_service import Behaviour, CounterService, settings_fo
 
 
 @pytest.fixture
-async def start_service(amqp_url: str, infra, database_name: str, unique_id: str):
-    """Starts counter services (one per call) sharing the test's database and queue."""
+def testkit_url(service_urls: dict[str, str]) -> str:
+    """The counter service's broker URL: the user that owns `testkit.*` events."""
+    return service_urls["testkit"]
+
+
+@pytest.fixture
+async def start_service(
+    service_urls: dict[str, str], broker_user_prefix: str, infra, database_name: str, unique_id: str
+):
+    """Starts counter services (one per call) sharing the test's database and queue.
+
+    They connect as the `testkit` broker user (the owner of `testkit.*`), or as
+    `user=` another test user.
+    """
     running: list[CounterService] = []
 
-    async def start(behaviour: Behaviour | None = None, **overrides) -> CounterService:
-        settings = settings_for(amqp_url, infra.mongo_url, **overrides)
+    async def start(
+        behaviour: Behaviour | None = None, user: str = "testkit", **overrides
+    ) -> CounterService:
+        overrides.setdefault("broker_user_prefix", broker_user_prefix)
+        settings = settings_for(service_urls[user], infra.mongo_url, **overrides)
         service = CounterService(f"kernel-{unique_id}", settings, database_name, behaviour)
         await service.start()
         running.append(service)

@@ -10,13 +10,21 @@ from collections.abc import Callable
 from faststream.rabbit import RabbitBroker
 from plut_shared.contracts import Envelope
 from plut_shared.messaging import EventPublisher
+from plut_shared.messaging.trust import user_of
 
 from tests.support.counter_service import CounterService, increment_event
 from tests.support.waiting import eventually
 
 
-async def spawn(amqp_url: str, mongo_url: str, *args: str) -> asyncio.subprocess.Process:
-    env = {**os.environ, "PLUT_AMQP_URL": amqp_url, "PLUT_MONGO_URL": mongo_url}
+async def spawn(
+    amqp_url: str, user_prefix: str, mongo_url: str, *args: str
+) -> asyncio.subprocess.Process:
+    env = {
+        **os.environ,
+        "PLUT_AMQP_URL": amqp_url,
+        "PLUT_MONGO_URL": mongo_url,
+        "PLUT_BROKER_USER_PREFIX": user_prefix,
+    }
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -32,10 +40,23 @@ async def spawn(amqp_url: str, mongo_url: str, *args: str) -> asyncio.subprocess
 
 
 async def test_an_event_written_before_a_sigkill_is_published_once_after_restart(
-    start_service: Callable, amqp_url: str, infra, database_name: str, unique_id: str
+    start_service: Callable,
+    testkit_url: str,
+    broker_user_prefix: str,
+    infra,
+    database_name: str,
+    unique_id: str,
 ) -> None:
     name = f"kernel-{unique_id}"
-    child = await spawn(amqp_url, infra.mongo_url, "hang-before-publish", name, database_name, "k1")
+    child = await spawn(
+        testkit_url,
+        broker_user_prefix,
+        infra.mongo_url,
+        "hang-before-publish",
+        name,
+        database_name,
+        "k1",
+    )
     child.kill()
     await child.wait()
 
@@ -53,12 +74,19 @@ async def test_an_event_written_before_a_sigkill_is_published_once_after_restart
 
 
 async def test_an_event_redelivered_after_a_crash_before_ack_changes_nothing(
-    start_service: Callable, amqp_url: str, infra, database_name: str, unique_id: str
+    start_service: Callable,
+    testkit_url: str,
+    broker_user_prefix: str,
+    infra,
+    database_name: str,
+    unique_id: str,
 ) -> None:
     name = f"kernel-{unique_id}"
-    child = await spawn(amqp_url, infra.mongo_url, "die-after-effect", name, database_name)
+    child = await spawn(
+        testkit_url, broker_user_prefix, infra.mongo_url, "die-after-effect", name, database_name
+    )
     envelope = increment_event("k2", 1, amount=6)
-    await publish_once(amqp_url, envelope)
+    await publish_once(testkit_url, name, envelope)
     assert await asyncio.wait_for(child.wait(), timeout=30) == -9
 
     survivor: CounterService = await start_service()
@@ -69,11 +97,14 @@ async def test_an_event_redelivered_after_a_crash_before_ack_changes_nothing(
     assert survivor.behaviour.applied == []  # the redelivery found the effect already applied
 
 
-async def publish_once(amqp_url: str, envelope: Envelope) -> None:
+async def publish_once(amqp_url: str, service: str, envelope: Envelope) -> None:
     broker = RabbitBroker(amqp_url)
     await broker.connect()
     try:
-        await EventPublisher(broker).publish_event(envelope)
+        publisher = EventPublisher(
+            broker, user_id=user_of(amqp_url), internal_exchange=f"{service}.internal"
+        )
+        await publisher.publish_event(envelope)
     finally:
         await broker.stop()
 

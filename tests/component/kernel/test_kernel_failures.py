@@ -16,11 +16,11 @@ async def parked(lot: ParkingLot) -> list:
 
 
 async def test_an_invalid_message_is_parked_at_once_with_its_reason(
-    start_service: Callable, amqp_url: str
+    start_service: Callable, testkit_url: str
 ) -> None:
     service: CounterService = await start_service()
     await service.increment("bad", 1, amount=-3)
-    lot = ParkingLot(amqp_url, service.messaging.service)
+    lot = ParkingLot(testkit_url, service.messaging.service)
     [message] = await eventually(lambda: parked(lot), lambda items: len(items) == 1)
     assert message.reason == "invalid"
     assert message.error_type == "InvalidMessage"
@@ -32,12 +32,12 @@ async def test_an_invalid_message_is_parked_at_once_with_its_reason(
 
 
 async def test_a_message_that_keeps_failing_is_parked_after_every_retry_and_replays(
-    start_service: Callable, amqp_url: str
+    start_service: Callable, testkit_url: str
 ) -> None:
     behaviour = Behaviour(always_fail=True)
     service: CounterService = await start_service(behaviour)
     envelope = await service.increment("flaky", 1, amount=4)
-    lot = ParkingLot(amqp_url, service.messaging.service)
+    lot = ParkingLot(testkit_url, service.messaging.service)
     [message] = await eventually(lambda: parked(lot), lambda items: len(items) == 1)
     # 2 immediate attempts, in each of: first delivery + 2 delayed tiers.
     assert behaviour.calls == 6
@@ -58,7 +58,7 @@ async def test_a_message_that_keeps_failing_is_parked_after_every_retry_and_repl
 
 
 async def test_a_transient_failure_recovers_through_a_delayed_retry(
-    start_service: Callable, amqp_url: str
+    start_service: Callable, testkit_url: str
 ) -> None:
     behaviour = Behaviour(failures_left=3)
     service: CounterService = await start_service(behaviour)
@@ -68,16 +68,16 @@ async def test_a_transient_failure_recovers_through_a_delayed_retry(
     )
     assert totals["total"] == 2
     assert behaviour.calls == 4
-    assert await ParkingLot(amqp_url, service.messaging.service).list() == []
+    assert await ParkingLot(testkit_url, service.messaging.service).list() == []
 
 
 async def test_purging_the_parking_lot_removes_only_the_named_message(
-    start_service: Callable, amqp_url: str
+    start_service: Callable, testkit_url: str
 ) -> None:
     service: CounterService = await start_service()
     first = await service.increment("p1", 1, amount=-1)
     await service.increment("p2", 1, amount=-1)
-    lot = ParkingLot(amqp_url, service.messaging.service)
+    lot = ParkingLot(testkit_url, service.messaging.service)
     await eventually(lambda: parked(lot), lambda items: len(items) == 2)
     assert await lot.purge(first.event_id) == 1
     [left] = await lot.list()

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from notifications.adapters.channels import provider_client
 
-from tests.component.notifications.service import RunningService, running_service
+from tests.component.notifications.service import BrokerAccess, RunningService, running_service
 from tests.support.broker_admin import with_vhost
 from tests.support.notification_sinks import FakeMessagingProvider, SmtpSink
 
@@ -37,10 +37,22 @@ async def provider_http(provider: FakeMessagingProvider) -> AsyncIterator[httpx.
 
 
 @pytest.fixture
-def own_vhost_url(infra, vhost_admin) -> Iterator[str]:
+def own_vhost(vhost_admin) -> Iterator[str]:
     name = vhost_admin.create("plut-notif")
-    yield with_vhost(infra.amqp_url, name)
+    yield name
     vhost_admin.delete(name)
+
+
+@pytest.fixture
+def own_vhost_url(infra, own_vhost: str) -> str:
+    """The administrator's URL on the test's vhost (probes, operator actions)."""
+    return with_vhost(infra.amqp_url, own_vhost)
+
+
+@pytest.fixture
+def own_service_urls(vhost_admin, own_vhost: str) -> dict[str, str]:
+    """service -> its own broker user's URL on the test's vhost."""
+    return {s: vhost_admin.service_url(own_vhost, s) for s in vhost_admin.passwords}
 
 
 StartService = Callable[..., Awaitable[RunningService]]
@@ -48,11 +60,18 @@ StartService = Callable[..., Awaitable[RunningService]]
 
 @pytest.fixture
 async def start_service(
-    infra, own_vhost_url: str, database_name: str, smtp_sink, provider
+    infra,
+    own_vhost_url: str,
+    own_service_urls: dict[str, str],
+    broker_user_prefix: str,
+    database_name: str,
+    smtp_sink,
+    provider,
 ) -> AsyncIterator[StartService]:
     """Starts the service (settings overridable per test) wired to the sinks."""
+    broker = BrokerAccess(own_vhost_url, own_service_urls, broker_user_prefix)
     async with running_service(
-        infra.mongo_url, own_vhost_url, database_name, smtp_sink, provider
+        infra.mongo_url, broker, database_name, smtp_sink, provider
     ) as start:
         yield start
 

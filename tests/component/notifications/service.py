@@ -21,6 +21,7 @@ from plut_shared.contracts import Envelope
 from pymongo.asynchronous.database import AsyncDatabase
 
 from tests.support.event_probe import EventProbe
+from tests.support.event_sender import EventSender
 from tests.support.notification_sinks import FakeMessagingProvider, SmtpSink
 
 CENTRE = "kota-mojokerto"
@@ -59,11 +60,21 @@ class DaytimeClock:
         return self._start + timedelta(seconds=time.monotonic() - self._origin)
 
 
+@dataclass(frozen=True)
+class BrokerAccess:
+    """The administrator's URL (probes), each service user's URL, and their name prefix."""
+
+    admin_url: str
+    service_urls: dict[str, str]
+    user_prefix: str
+
+
 @dataclass
 class RunningService:
     app: FastAPI
     http: httpx.AsyncClient
     events: EventProbe
+    sender: EventSender
     settings: NotificationsSettings
     clock: Clock
     stack: contextlib.AsyncExitStack
@@ -81,7 +92,8 @@ class RunningService:
         return self.app.state.dispatcher
 
     async def publish(self, envelope: Envelope) -> None:
-        await self.app.state.host.messaging.publisher.publish_event(envelope)
+        """As the service that owns the event type would (registration.* as registration)."""
+        await self.sender.publish(envelope)
 
     async def messages(self, umkm_id: str) -> list[dict[str, Any]]:
         return await self.db.messages.find({"umkm_id": umkm_id}).to_list()
@@ -91,7 +103,7 @@ class RunningService:
 
 
 def settings_for(
-    amqp_url: str,
+    broker: BrokerAccess,
     mongo_url: str,
     database: str,
     smtp: SmtpSink,
@@ -99,7 +111,8 @@ def settings_for(
     **overrides: Any,
 ) -> NotificationsSettings:
     values: dict[str, Any] = {
-        "amqp_url": amqp_url,
+        "amqp_url": broker.service_urls["notifications"],
+        "broker_user_prefix": broker.user_prefix,
         "mongo_url": mongo_url,
         "database": database,
         "smtp_host": smtp.host,
@@ -125,12 +138,16 @@ def settings_for(
 
 @contextlib.asynccontextmanager
 async def running_service(
-    mongo_url: str, amqp_url: str, database: str, smtp: SmtpSink, provider: FakeMessagingProvider
+    mongo_url: str,
+    broker: BrokerAccess,
+    database: str,
+    smtp: SmtpSink,
+    provider: FakeMessagingProvider,
 ) -> AsyncIterator[Any]:
     started: list[RunningService] = []
 
     async def start(clock: Clock | None = None, **overrides: Any) -> RunningService:
-        settings = settings_for(amqp_url, mongo_url, database, smtp, provider, **overrides)
+        settings = settings_for(broker, mongo_url, database, smtp, provider, **overrides)
         clock = clock or DaytimeClock()
         app = create_app(settings, token_registry(), clock=clock)
         stack = contextlib.AsyncExitStack()
@@ -142,8 +159,9 @@ async def running_service(
             httpx.AsyncClient(transport=transport, base_url="http://test")
         )
         # After start-up: the service has declared the exchange the probe binds to.
-        events = await stack.enter_async_context(EventProbe(amqp_url, ["notifications.#"]))
-        service = RunningService(app, http, events, settings, clock, stack)
+        events = await stack.enter_async_context(EventProbe(broker.admin_url, ["notifications.#"]))
+        sender = await stack.enter_async_context(EventSender(broker.service_urls))
+        service = RunningService(app, http, events, sender, settings, clock, stack)
         started.append(service)
         return service
 

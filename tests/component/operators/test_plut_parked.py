@@ -14,8 +14,9 @@ from tests.support.waiting import eventually
 
 async def test_an_operator_lists_shows_replays_and_purges_a_parked_message(
     start_service: Callable,
-    amqp_url: str,
+    testkit_url: str,
 ) -> None:
+    amqp_url = testkit_url  # an operator replays with the service's own broker user
     service: CounterService = await start_service()
     envelope = await service.increment("cli", 1, amount=-1)
     name = service.messaging.service

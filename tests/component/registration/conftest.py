@@ -15,9 +15,12 @@ from tests.support.event_probe import EventProbe
 
 
 @pytest.fixture
-async def client(infra, amqp_url: str, database_name: str) -> AsyncIterator[httpx.AsyncClient]:
+async def client(
+    infra, service_urls: dict[str, str], broker_user_prefix: str, database_name: str
+) -> AsyncIterator[httpx.AsyncClient]:
     settings = RegistrationSettings(
-        amqp_url=amqp_url,
+        amqp_url=service_urls["registration"],
+        broker_user_prefix=broker_user_prefix,
         mongo_url=infra.mongo_url,
         database=database_name,
         relay_sweep_interval_s=0.5,

@@ -1,4 +1,4 @@
-"""The envelope every message on the bus travels in (DESIGN.md section 3)."""
+"""The envelope every message on the bus travels in (README, "Event contract")."""
 
 from __future__ import annotations
 

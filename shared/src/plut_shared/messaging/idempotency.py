@@ -1,4 +1,4 @@
-"""Exactly-once effects on top of at-least-once delivery (DESIGN.md section 5).
+"""Exactly-once effects on top of at-least-once delivery (README, "Reliability").
 
 The effect and the record of the event id are one compare-and-swap write: the
 document is read by `_id`, skipped if it already lists the event id, else

@@ -1,4 +1,4 @@
-"""Transactional outbox without multi-document transactions (DESIGN.md section 5).
+"""Transactional outbox without multi-document transactions (README, "Reliability").
 
 An aggregate document carries its unpublished events in an `outbox` array,
 written in the SAME single-document update as the state change, so a crash

@@ -3,6 +3,10 @@
 Messages are browsed by taking them without ack on a private channel and
 closing it, which returns every unacked message to the queue untouched.
 Replay acks a message only after its copy was confirmed on the original queue.
+Replay goes through the service's own exchange with the service's own broker
+credentials: the copy then carries the service's `user_id` and the verified
+original publisher (`trust.py`), so its consumer accepts it as it would have
+the original. A copy replayed under another user is parked again.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
 
 from plut_shared.messaging import headers as h
+from plut_shared.messaging.trust import PublisherTrust, user_of
 
 # Headers that describe a failure; a replayed message starts afresh without them.
 _FAILURE_HEADERS = {
@@ -80,6 +85,9 @@ class ParkingLot:
     def __init__(self, amqp_url: str, service: str) -> None:
         self.amqp_url = amqp_url
         self.queue_name = f"{service}.parking"
+        self.exchange = f"{service}.internal"
+        # Replaying as the service's own user: its headers are the ones to believe.
+        self.trust = PublisherTrust(user_of(amqp_url))
 
     async def list(self, limit: int = 100) -> list[ParkedMessage]:
         async with self._browse() as (_, messages):
@@ -100,7 +108,12 @@ class ParkingLot:
             if not parked.original_queue:
                 raise ValueError(f"parked message {message_id} names no original queue")
             clean = {k: v for k, v in parked.headers.items() if k not in _FAILURE_HEADERS}
-            await channel.default_exchange.publish(
+            clean.pop(h.VERIFIED_PUBLISHER, None)
+            publisher = self.trust.verified_publisher(found.user_id, found.headers)
+            if publisher:
+                clean[h.VERIFIED_PUBLISHER] = publisher
+            exchange = await channel.get_exchange(self.exchange, ensure=False)
+            await exchange.publish(
                 aio_pika.Message(
                     found.body,
                     headers=clean,
@@ -108,6 +121,8 @@ class ParkingLot:
                     correlation_id=found.correlation_id,
                     type=found.type,
                     content_type=found.content_type,
+                    content_encoding=found.content_encoding,
+                    user_id=user_of(self.amqp_url),
                     delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
                 ),
                 routing_key=parked.original_queue,
@@ -168,7 +183,7 @@ def as_json(message: ParkedMessage) -> str:
     body: Any
     try:
         body = json.loads(message.body)
-    except ValueError:
+    except (ValueError, RecursionError):
         body = message.body.decode(errors="replace")
     return json.dumps(
         {**message.summary(), "headers": message.headers, "body": body}, default=str, indent=2

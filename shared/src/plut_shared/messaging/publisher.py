@@ -4,6 +4,13 @@ FastStream publishes non-persistent unless told; here every message is
 persistent and mandatory, and the broker is connected with publisher confirms
 and `on_return_raises`, so an unroutable or nacked message raises instead of
 vanishing. The caller (the outbox relay, the retry path) retries on error.
+
+Every message carries the AMQP `user_id` of the service's broker user, which
+the broker verifies; a publish the user's permissions refuse (another service's
+event type) closes the channel with ACCESS_REFUSED and raises `PublishFailed`.
+Messages for the service's own queues (retry tiers, parking lot, replay) go
+through its own direct exchange, `<service>.internal`: no service may write to
+the default exchange, so no other user can put a message on these queues.
 """
 
 from __future__ import annotations
@@ -26,8 +33,14 @@ class PublishFailed(RuntimeError):
 
 
 class EventPublisher:
-    def __init__(self, broker: RabbitBroker, *, timeout: float = 10.0) -> None:
+    def __init__(
+        self, broker: RabbitBroker, *, user_id: str, internal_exchange: str, timeout: float = 10.0
+    ) -> None:
         self._broker = broker
+        self._user_id = user_id
+        self._internal = RabbitExchange(
+            internal_exchange, type=ExchangeType.DIRECT, durable=True, declare=False
+        )
         self._timeout = timeout
 
     async def publish_event(self, envelope: Envelope) -> None:
@@ -40,20 +53,23 @@ class EventPublisher:
             correlation_id=envelope.correlation_id,
             message_type=envelope.event_type,
             headers={"x-plut-centre": envelope.centre_id},
+            content_type=JSON,
         )
 
     async def send_to_queue(
         self, queue: str, body: bytes, *, properties: dict[str, Any], headers: dict[str, Any]
     ) -> None:
-        """Put a message straight onto a named queue (retry tiers, parking, replay)."""
+        """Put a message onto one of the service's own queues (retry tiers, parking lot)."""
         await self._send(
             body,
-            exchange=None,
+            exchange=self._internal,
             routing_key=queue,
             message_id=properties.get("message_id"),
             correlation_id=properties.get("correlation_id"),
             message_type=properties.get("type"),
             headers=headers,
+            content_type=properties.get("content_type"),
+            content_encoding=properties.get("content_encoding"),
         )
 
     async def _send(
@@ -66,6 +82,8 @@ class EventPublisher:
         correlation_id: str | None,
         message_type: str | None,
         headers: dict[str, Any],
+        content_type: str | None,
+        content_encoding: str | None = None,
     ) -> None:
         try:
             confirmed = await self._broker.publish(
@@ -78,7 +96,9 @@ class EventPublisher:
                 message_id=message_id,
                 correlation_id=correlation_id,
                 message_type=message_type,
-                content_type=JSON,
+                content_type=content_type,
+                content_encoding=content_encoding,
+                user_id=self._user_id,
                 headers=headers,
             )
         except Exception as error:

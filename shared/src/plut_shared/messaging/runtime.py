@@ -10,8 +10,10 @@ from faststream.rabbit.schemas import Channel
 
 from plut_shared.messaging.consumer import EventConsumer, Handler, RetryPolicy
 from plut_shared.messaging.docs import document_publications
+from plut_shared.messaging.inbound import DeliveryReader
 from plut_shared.messaging.publisher import EventPublisher
 from plut_shared.messaging.topology import ConsumerQueue, ServiceTopology, declare_service
+from plut_shared.messaging.trust import PublisherTrust, user_of
 from plut_shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -47,7 +49,11 @@ class MessagingRuntime:
             # Documents name the compose host, never the URL (and password) in use.
             specification_url="amqp://rabbitmq:5672/",
         )
-        self.publisher = EventPublisher(self.broker)
+        self.broker_user = user_of(settings.amqp_url)
+        self.publisher = EventPublisher(
+            self.broker, user_id=self.broker_user, internal_exchange=topology.internal_exchange
+        )
+        self.trust = PublisherTrust(self.broker_user, settings.broker_user_prefix)
         document_publications(self.broker, service)
         self.consumers: list[EventConsumer] = []
 
@@ -58,11 +64,17 @@ class MessagingRuntime:
             queue,
             handlers,
             self.publisher,
+            DeliveryReader(self.trust, self.settings.max_message_bytes),
             RetryPolicy(immediate_attempts=self.settings.immediate_attempts),
         )
         consumer.subscribe(self.broker)
         self.consumers.append(consumer)
         return consumer
+
+    def stalled_consumers(self) -> list[str]:
+        """Queues whose consumer holds deliveries but has finished none for a while."""
+        after = self.settings.consumer_stall_after_s
+        return [c.queue_name for c in self.consumers if c.progress.stalled(after)]
 
     async def declare_topology(self) -> None:
         connection = await aio_pika.connect(self.settings.amqp_url)

@@ -1,15 +1,23 @@
 """The broker topology, defined once per service and declared idempotently at start-up.
 
-Names (DESIGN.md section 4):
+Names (README, "Architecture"):
 - `plut.events`: durable topic exchange for internal events, routing key = event type.
   Its alternate exchange `plut.events.unrouted` keeps events no service subscribes
   to yet, so a mandatory publish fails only when the topology itself is broken.
+  These shared parts are declared when the broker is provisioned
+  (`provisioning.py`); services only check that they exist, so no service needs
+  the right to change or delete them.
+- `<service>.internal`: direct exchange only the service's own broker user may
+  write to; each of the service's queues is bound to it under its own name. The
+  retry path, the parking lot, the TTL queues' and the delivery limit's
+  dead-lettering all go through it, never through the default exchange (which
+  no service may write to, so no other user can put a message on these queues).
 - `<service>.<purpose>`: quorum queue per consumer, with a delivery limit,
   at-least-once dead-lettering into the service's parking lot, and a single
   active consumer among the service's replicas (so each subject's events are
   applied in order).
 - `<service>.<purpose>.retry.<n>`: one TTL queue per delay tier; expired messages
-  dead-letter back to the consumer queue through the default exchange.
+  dead-letter back to the consumer queue.
 - `<service>.parking`: parking lot, read by operators.
 """
 
@@ -24,7 +32,11 @@ from aio_pika.abc import AbstractRobustChannel
 EVENTS_EXCHANGE = "plut.events"
 UNROUTED_EXCHANGE = "plut.events.unrouted"
 UNROUTED_QUEUE = "plut.unrouted"
-DEAD_LETTER_EXCHANGE = "plut.dead-letter"
+UNROUTED_QUEUE_ARGUMENTS = {"x-queue-type": "quorum", "x-max-length": 100_000}
+
+
+class TopologyMissing(RuntimeError):
+    """The shared exchanges are not there: the broker was not provisioned."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,10 @@ class ServiceTopology:
     def parking_queue(self) -> str:
         return f"{self.service}.parking"
 
+    @property
+    def internal_exchange(self) -> str:
+        return f"{self.service}.internal"
+
     def queue_name(self, purpose: str) -> str:
         return f"{self.service}.{purpose}"
 
@@ -58,7 +74,7 @@ class ServiceTopology:
         return {
             "x-queue-type": "quorum",
             "x-delivery-limit": self.delivery_limit,
-            "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
+            "x-dead-letter-exchange": self.internal_exchange,
             "x-dead-letter-routing-key": self.parking_queue,
             "x-dead-letter-strategy": "at-least-once",
             # at-least-once dead-lettering needs reject-publish: a full queue
@@ -78,51 +94,47 @@ class ServiceTopology:
         return {
             "x-queue-type": "quorum",
             "x-message-ttl": delay_ms,
-            "x-dead-letter-exchange": "",
+            "x-dead-letter-exchange": self.internal_exchange,
             "x-dead-letter-routing-key": self.queue_name(purpose),
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish",
         }
 
 
-async def declare_shared(channel: AbstractRobustChannel) -> None:
-    """Exchanges every service relies on; declaring them twice is harmless."""
-    unrouted = await channel.declare_exchange(UNROUTED_EXCHANGE, ExchangeType.FANOUT, durable=True)
-    await channel.declare_exchange(
-        EVENTS_EXCHANGE,
-        ExchangeType.TOPIC,
-        durable=True,
-        arguments={"alternate-exchange": UNROUTED_EXCHANGE},
-    )
-    await channel.declare_exchange(DEAD_LETTER_EXCHANGE, ExchangeType.DIRECT, durable=True)
-    unrouted_queue = await channel.declare_queue(
-        UNROUTED_QUEUE,
-        durable=True,
-        # Kept for operators to look at; bounded so it cannot fill the disk.
-        arguments={"x-queue-type": "quorum", "x-max-length": 100_000},
-    )
-    await unrouted_queue.bind(unrouted, routing_key="")
+async def check_shared(channel: AbstractRobustChannel) -> None:
+    """Passive declarations: they need no permission and change nothing."""
+    try:
+        await channel.declare_exchange(EVENTS_EXCHANGE, ExchangeType.TOPIC, passive=True)
+    except Exception as error:
+        raise TopologyMissing(
+            f"exchange {EVENTS_EXCHANGE} is missing or not accessible ({error}); provision "
+            "the broker first (`scripts/infra.py up`, or the compose `broker-setup` step)"
+        ) from error
 
 
 async def declare_service(channel: AbstractRobustChannel, topology: ServiceTopology) -> None:
-    await declare_shared(channel)
-    events = await channel.get_exchange(EVENTS_EXCHANGE)
-    dead_letter = await channel.get_exchange(DEAD_LETTER_EXCHANGE)
+    await check_shared(channel)
+    events = await channel.get_exchange(EVENTS_EXCHANGE, ensure=False)
+    internal = await channel.declare_exchange(
+        topology.internal_exchange, ExchangeType.DIRECT, durable=True
+    )
     parking = await channel.declare_queue(
         topology.parking_queue, durable=True, arguments={"x-queue-type": "quorum"}
     )
-    await parking.bind(dead_letter, routing_key=topology.parking_queue)
+    await parking.bind(internal, routing_key=topology.parking_queue)
     for consumer in topology.queues:
+        name = topology.queue_name(consumer.purpose)
         queue = await channel.declare_queue(
-            topology.queue_name(consumer.purpose),
-            durable=True,
-            arguments=topology.consumer_arguments(),
+            name, durable=True, arguments=topology.consumer_arguments()
         )
+        await queue.bind(internal, routing_key=name)
         for pattern in consumer.bindings:
             await queue.bind(events, routing_key=pattern)
         for tier, delay in enumerate(topology.retry_delays_ms):
-            await channel.declare_queue(
-                topology.retry_queue_name(consumer.purpose, tier),
+            retry_name = topology.retry_queue_name(consumer.purpose, tier)
+            retry = await channel.declare_queue(
+                retry_name,
                 durable=True,
                 arguments=topology.retry_arguments(consumer.purpose, delay),
             )
+            await retry.bind(internal, routing_key=retry_name)

@@ -1,6 +1,8 @@
 """`plut parked`: list, show, replay and purge a service's parked messages.
 
-The library behind it is `plut_shared.messaging.parking`. `show` prints the
+The library behind it is `plut_shared.messaging.parking`. The broker URL is
+PLUT_<SERVICE>_AMQP_URL (the service's own user, needed for `replay`), else
+PLUT_AMQP_URL. `show` prints the
 message body, which may hold personal data: it is for an operator's terminal,
 never for a log.
 """
@@ -8,6 +10,7 @@ never for a log.
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Annotated
 
 import typer
@@ -34,8 +37,11 @@ MessageId = Annotated[str, typer.Argument(help="Message (event) id, as `list` sh
 
 
 def _lot(service: str) -> ParkingLot:
+    # The service's own broker user (PLUT_<SERVICE>_AMQP_URL) when set: only it may
+    # put a message back on the service's queues (README, "Security").
     # Any name: a service without a parking lot gets the broker's own "no queue" answer.
-    return ParkingLot(Infrastructure.from_env().amqp_url, service)
+    own_url = os.environ.get(f"PLUT_{service.upper()}_AMQP_URL")
+    return ParkingLot(own_url or Infrastructure.from_env().amqp_url, service)
 
 
 def _table(messages: list[ParkedMessage]) -> Table:

@@ -1,4 +1,4 @@
-"""The PLUT centres this deployment serves: East Java's six (DESIGN.md section 1)."""
+"""The PLUT centres this deployment serves: East Java's six."""
 
 from __future__ import annotations
 
