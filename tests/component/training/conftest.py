@@ -11,8 +11,9 @@ from training.bootstrap import create_app
 from training.config import TrainingSettings
 
 from tests.component.registration.examples import token_registry
-from tests.component.training.support import MovableClock
+from tests.component.training.support import RETRY_DELAYS_MS, MovableClock
 from tests.support.event_probe import EventProbe
+from tests.support.event_sender import EventSender
 
 
 @pytest.fixture
@@ -21,13 +22,16 @@ def clock() -> MovableClock:
 
 
 @pytest.fixture
-def training_settings(infra, amqp_url: str, database_name: str) -> TrainingSettings:
+def training_settings(
+    infra, service_urls: dict[str, str], broker_user_prefix: str, database_name: str
+) -> TrainingSettings:
     return TrainingSettings(
-        amqp_url=amqp_url,
+        amqp_url=service_urls["training"],
+        broker_user_prefix=broker_user_prefix,
         mongo_url=infra.mongo_url,
         database=database_name,
         relay_sweep_interval_s=0.5,
-        retry_delays_ms=(200, 400),
+        retry_delays_ms=RETRY_DELAYS_MS,
         max_body_bytes=20_000,
     )
 
@@ -48,3 +52,10 @@ async def events(client: httpx.AsyncClient, amqp_url: str) -> AsyncIterator[Even
     # After `client`: the service has declared the exchange the probe binds to.
     async with EventProbe(amqp_url, ["training.#"]) as probe:
         yield probe
+
+
+@pytest.fixture
+async def sender(service_urls: dict[str, str]) -> AsyncIterator[EventSender]:
+    """Publishes `registration.*` as registration's broker user, whom training trusts."""
+    async with EventSender(service_urls) as events_sender:
+        yield events_sender

@@ -14,6 +14,7 @@ import httpx
 from plut_shared.auth import TokenEntry
 
 from tests.component.registration.examples import PRINCIPALS
+from tests.component.training.support import RETRY_DELAYS_MS
 from tests.support.notification_sinks import free_port
 from tests.support.waiting import eventually
 
@@ -40,14 +41,18 @@ async def _ready(base_url: str) -> None:
 
 @contextlib.asynccontextmanager
 async def training_processes(
-    count: int, *, amqp_url: str, mongo_url: str, database: str
+    count: int, *, amqp_url: str, user_prefix: str, mongo_url: str, database: str
 ) -> AsyncIterator[list[str]]:
-    """`count` training processes; yields their base URLs once each is ready."""
+    """`count` training processes as training's broker user; yields their base URLs when ready."""
     env = os.environ | {
         "PLUT_TRAINING_AMQP_URL": amqp_url,
+        "PLUT_TRAINING_BROKER_USER_PREFIX": user_prefix,
         "PLUT_TRAINING_MONGO_URL": mongo_url,
         "PLUT_TRAINING_DATABASE": database,
         "PLUT_TRAINING_RELAY_SWEEP_INTERVAL_S": "0.5",
+        # As the in-process apps of the other tests on this vhost declare the queues:
+        # a queue declared again with other arguments is refused by the broker.
+        "PLUT_TRAINING_RETRY_DELAYS_MS": json.dumps(RETRY_DELAYS_MS),
         "PLUT_TRAINING_LOG_LEVEL": "WARNING",
         "PLUT_API_TOKENS": tokens_json(),
     }

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-import aio_pika
 import httpx
 from plut_shared.contracts import Envelope, make_envelope
 from plut_shared.contracts.registration import Channel, Consents, ScaleClass, UmkmRegistered
 
 from tests.component.registration.examples import CENTRE, auth
+from tests.support.event_sender import EventSender
 from tests.support.waiting import eventually
 
-EVENTS_EXCHANGE = "plut.events"
 WIB = timezone(timedelta(hours=7))
+RETRY_DELAYS_MS = (200, 400)
 
 
 class MovableClock:
@@ -54,32 +53,17 @@ def registered(umkm_id: str, centre_id: str = CENTRE, **changes: Any) -> Envelop
     )
 
 
-async def publish(amqp_url: str, envelopes: Iterable[Envelope]) -> None:
-    """Publish as registration would: persistent, confirmed, routed by event type."""
-    connection = await aio_pika.connect(amqp_url)
-    try:
-        channel = await connection.channel(publisher_confirms=True)
-        exchange = await channel.get_exchange(EVENTS_EXCHANGE)
-        for envelope in envelopes:
-            message = aio_pika.Message(
-                envelope.model_dump_json().encode(),
-                message_id=envelope.event_id,
-                type=envelope.event_type,
-                correlation_id=envelope.correlation_id,
-                content_type="application/json",
-                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-            )
-            await exchange.publish(message, routing_key=envelope.event_type)
-    finally:
-        await connection.close()
-
-
 async def known_enterprises(
-    client: httpx.AsyncClient, amqp_url: str, count: int, centre_id: str = CENTRE, **changes: Any
+    client: httpx.AsyncClient,
+    sender: EventSender,
+    count: int,
+    centre_id: str = CENTRE,
+    **changes: Any,
 ) -> list[str]:
     """`count` enterprises registered on the bus, once the service has them in its read model."""
     ids = [f"umkm-{uuid.uuid4().hex[:12]}" for _ in range(count)]
-    await publish(amqp_url, [registered(umkm_id, centre_id, **changes) for umkm_id in ids])
+    for umkm_id in ids:
+        await sender.publish(registered(umkm_id, centre_id, **changes))
 
     async def known() -> int:
         answers = [await client.get(f"/enterprises/{u}", headers=auth("admin")) for u in ids]

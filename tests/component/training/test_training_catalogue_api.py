@@ -15,10 +15,10 @@ from tests.component.training.support import (
     in_days,
     known_enterprises,
     planned_session,
-    publish,
     session_body,
 )
 from tests.component.training.support import registered as registered_event
+from tests.support.event_sender import EventSender
 from tests.support.waiting import eventually
 
 
@@ -91,14 +91,15 @@ async def test_a_body_over_the_limit_is_a_413_and_stores_nothing(client: httpx.A
 
 
 async def test_an_erased_enterprise_loses_its_names_and_may_not_enrol(
-    client: httpx.AsyncClient, amqp_url: str
+    client: httpx.AsyncClient, sender: EventSender
 ):
-    (umkm_id,) = await known_enterprises(client, amqp_url, 1)
+    (umkm_id,) = await known_enterprises(client, sender, 1)
     erasure = make_envelope(
         UmkmErased(umkm_id=umkm_id), producer="registration", centre_id="kota-mojokerto",
         subject_id=umkm_id, correlation_id="c",
     )  # fmt: skip
-    await publish(amqp_url, [erasure, registered_event(umkm_id)])  # a late duplicate too
+    await sender.publish(erasure)
+    await sender.publish(registered_event(umkm_id))  # late: must not bring the names back
 
     async def read() -> dict:
         return (await client.get(f"/enterprises/{umkm_id}", headers=auth("officer"))).json()

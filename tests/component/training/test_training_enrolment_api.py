@@ -10,6 +10,7 @@ import httpx
 from tests.component.registration.examples import auth
 from tests.component.training.support import in_days, known_enterprises, planned_session
 from tests.support.event_probe import EventProbe
+from tests.support.event_sender import EventSender
 from tests.support.waiting import eventually
 
 
@@ -20,9 +21,9 @@ async def enrol(client: httpx.AsyncClient, session_id: str, umkm_id: str) -> htt
 
 
 async def test_fifty_concurrent_enrolments_for_ten_seats_confirm_exactly_ten(
-    client: httpx.AsyncClient, amqp_url: str, events: EventProbe
+    client: httpx.AsyncClient, sender: EventSender, events: EventProbe
 ):
-    ids = await known_enterprises(client, amqp_url, 50)
+    ids = await known_enterprises(client, sender, 50)
     session = await planned_session(client, in_days(5), capacity=10)
     answers = await asyncio.gather(*(enrol(client, session["session_id"], u) for u in ids))
     assert [a.status_code for a in answers] == [201] * 50, [
@@ -40,9 +41,9 @@ async def test_fifty_concurrent_enrolments_for_ten_seats_confirm_exactly_ten(
 
 
 async def test_the_same_enterprise_twice_is_a_409_naming_the_existing_enrolment(
-    client: httpx.AsyncClient, amqp_url: str
+    client: httpx.AsyncClient, sender: EventSender
 ):
-    (umkm_id,) = await known_enterprises(client, amqp_url, 1)
+    (umkm_id,) = await known_enterprises(client, sender, 1)
     session = await planned_session(client, in_days(5))
     first = await enrol(client, session["session_id"], umkm_id)
     again = await enrol(client, session["session_id"], umkm_id)
@@ -53,9 +54,9 @@ async def test_the_same_enterprise_twice_is_a_409_naming_the_existing_enrolment(
 
 
 async def test_a_cancellation_promotes_the_first_waiting_and_publishes_both(
-    client: httpx.AsyncClient, amqp_url: str, events: EventProbe
+    client: httpx.AsyncClient, sender: EventSender, events: EventProbe
 ):
-    seated, waiting = await known_enterprises(client, amqp_url, 2)
+    seated, waiting = await known_enterprises(client, sender, 2)
     session = await planned_session(client, in_days(5), capacity=1)
     sid = session["session_id"]
     first = (await enrol(client, sid, seated)).json()
@@ -72,9 +73,9 @@ async def test_a_cancellation_promotes_the_first_waiting_and_publishes_both(
 
 
 async def test_cancelling_a_session_cancels_every_enrolment_on_the_bus(
-    client: httpx.AsyncClient, amqp_url: str, events: EventProbe
+    client: httpx.AsyncClient, sender: EventSender, events: EventProbe
 ):
-    ids = await known_enterprises(client, amqp_url, 3)
+    ids = await known_enterprises(client, sender, 3)
     session = await planned_session(client, in_days(5), capacity=2)
     for umkm_id in ids:
         await enrol(client, session["session_id"], umkm_id)
@@ -92,9 +93,9 @@ async def test_cancelling_a_session_cancels_every_enrolment_on_the_bus(
 
 
 async def test_attendance_completion_and_a_certificate_pdf_over_http(
-    client: httpx.AsyncClient, amqp_url: str, events: EventProbe, clock
+    client: httpx.AsyncClient, sender: EventSender, events: EventProbe, clock
 ):
-    (umkm_id,) = await known_enterprises(client, amqp_url, 1)
+    (umkm_id,) = await known_enterprises(client, sender, 1)
     session = await planned_session(client, in_days(3), days=2, min_attendance_percent=100)
     sid = session["session_id"]
     enrolled = (await enrol(client, sid, umkm_id)).json()

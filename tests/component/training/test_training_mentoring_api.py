@@ -10,6 +10,7 @@ import httpx
 from tests.component.registration.examples import CENTRE, auth
 from tests.component.training.support import in_days, known_enterprises
 from tests.support.event_probe import EventProbe
+from tests.support.event_sender import EventSender
 
 
 async def consultant_with_slots(client: httpx.AsyncClient, count: int = 2) -> tuple[str, list[str]]:
@@ -35,9 +36,9 @@ def booking(consultant_id: str, slot_id: str, umkm_id: str) -> dict[str, str]:
 
 
 async def test_twenty_concurrent_bookings_of_one_slot_give_one_appointment(
-    client: httpx.AsyncClient, amqp_url: str, events: EventProbe
+    client: httpx.AsyncClient, sender: EventSender, events: EventProbe
 ):
-    ids = await known_enterprises(client, amqp_url, 20)
+    ids = await known_enterprises(client, sender, 20)
     consultant_id, (slot_id, _) = await consultant_with_slots(client)
     answers = await asyncio.gather(
         *(
@@ -58,9 +59,9 @@ async def test_twenty_concurrent_bookings_of_one_slot_give_one_appointment(
 
 
 async def test_reschedule_cancel_and_complete_with_an_outcome_that_stays_inside(
-    client: httpx.AsyncClient, amqp_url: str, events: EventProbe, clock
+    client: httpx.AsyncClient, sender: EventSender, events: EventProbe, clock
 ):
-    (umkm_id,) = await known_enterprises(client, amqp_url, 1)
+    (umkm_id,) = await known_enterprises(client, sender, 1)
     consultant_id, (first, second) = await consultant_with_slots(client)
     booked = await client.post(
         "/appointments", json=booking(consultant_id, first, umkm_id), headers=auth("officer")
@@ -85,9 +86,9 @@ async def test_reschedule_cancel_and_complete_with_an_outcome_that_stays_inside(
 
 
 async def test_another_centre_sees_no_consultant_and_no_appointment(
-    client: httpx.AsyncClient, amqp_url: str
+    client: httpx.AsyncClient, sender: EventSender
 ):
-    (umkm_id,) = await known_enterprises(client, amqp_url, 1)
+    (umkm_id,) = await known_enterprises(client, sender, 1)
     consultant_id, (slot_id, _) = await consultant_with_slots(client)
     booked = await client.post(
         "/appointments", json=booking(consultant_id, slot_id, umkm_id), headers=auth("officer")

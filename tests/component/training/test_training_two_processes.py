@@ -49,15 +49,19 @@ def report(round_: int, latencies: list[float], wall: float) -> str:
 
 
 async def test_fifty_enrolments_for_ten_seats_split_over_two_processes_seat_exactly_ten(
-    infra, amqp_url: str, database_name: str
+    infra, amqp_url: str, service_urls, broker_user_prefix: str, database_name: str, sender
 ):
     async with training_processes(
-        2, amqp_url=amqp_url, mongo_url=infra.mongo_url, database=database_name
+        2,
+        amqp_url=service_urls["training"],
+        user_prefix=broker_user_prefix,
+        mongo_url=infra.mongo_url,
+        database=database_name,
     ) as urls:
         limits = httpx.Limits(max_connections=ENTERPRISES)
         clients = [httpx.AsyncClient(base_url=url, limits=limits, timeout=60) for url in urls]
         async with clients[0], clients[1], EventProbe(amqp_url, ["training.enrollment.*"]) as probe:
-            ids = await known_enterprises(clients[0], amqp_url, ENTERPRISES)
+            ids = await known_enterprises(clients[0], sender, ENTERPRISES)
             lines = []
             for round_ in range(1, ROUNDS + 1):
                 session = await planned_session(clients[1], in_days(5), capacity=SEATS)
