@@ -111,6 +111,9 @@ async def test_a_moved_session_moves_the_reminder_to_the_day_before_its_new_date
     )
     [pending] = [m for m in reminders(found) if m["state"] == "scheduled"]
     assert datetime.fromisoformat(pending["due_at"]) == later - timedelta(days=1)
+    # The owner hears the new time (a confirmation), not that the enrolment was cancelled.
+    assert [m["template"] for m in found].count("enrollment_confirmed") == 2
+    assert "enrollment_cancelled" not in [m["template"] for m in found]
 
     await platform.at(SESSION - timedelta(days=1) + timedelta(seconds=1))  # the old date
     assert [t for t in await platform.sent_to(phone) if REMINDER in t] == []
