@@ -87,50 +87,46 @@ def three_services_broker(infra, vhost_admin) -> Iterator[BrokerAccess]:
     vhost_admin.delete(name)
 
 
+def _apps(
+    infra, broker: BrokerAccess, names: list[str], clock: FixedClock, smtp, provider
+) -> tuple[FastAPI, FastAPI, FastAPI]:
+    common = {"mongo_url": infra.mongo_url, "broker_user_prefix": broker.user_prefix}
+    common |= {"relay_sweep_interval_s": 0.5, "retry_delays_ms": (200, 400)}
+    registration_settings = RegistrationSettings(
+        amqp_url=broker.service_urls["registration"], database=names[0], **common
+    )
+    training_settings = TrainingSettings(
+        amqp_url=broker.service_urls["training"], database=names[1], **common
+    )
+    notifications_settings = settings_for(broker, infra.mongo_url, names[2], smtp, provider)
+    return (
+        create_registration(registration_settings, token_registry()),
+        create_training(training_settings, token_registry(), clock=clock.now),
+        create_notifications(notifications_settings, token_registry(), clock=clock),
+    )
+
+
 @pytest.fixture
 async def platform(
     infra, three_services_broker: BrokerAccess, mongo_client, start: datetime
 ) -> AsyncIterator[Platform]:
     """The three services; the test module gives `start`, the instant both clocks show."""
-    e2e_broker = three_services_broker
     names = [f"test_{s}_{uuid.uuid4().hex[:10]}" for s in ("reg", "train", "notif")]
     clock = FixedClock(start)
-    common = {"mongo_url": infra.mongo_url, "broker_user_prefix": e2e_broker.user_prefix}
-    common |= {"relay_sweep_interval_s": 0.5, "retry_delays_ms": (200, 400)}
     try:
         with SmtpSink() as smtp, FakeMessagingProvider() as provider:
-            notifications = create_notifications(
-                settings_for(e2e_broker, infra.mongo_url, names[2], smtp, provider),
-                token_registry(),
-                clock=clock,
-            )
-            training = create_training(
-                TrainingSettings(
-                    amqp_url=e2e_broker.service_urls["training"], database=names[1], **common
-                ),
-                token_registry(),
-                clock=clock.now,
-            )
-            registration_app = create_registration(
-                RegistrationSettings(
-                    amqp_url=e2e_broker.service_urls["registration"], database=names[0], **common
-                ),
-                token_registry(),
-            )
+            apps = _apps(infra, three_services_broker, names, clock, smtp, provider)
+            registration_app, training_app, notifications_app = apps
             # Consumers first: their queues must be bound before registration publishes.
             async with (
-                serving(notifications) as notifications_api,
-                serving(training) as training_api,
+                serving(notifications_app) as notifications_api,
+                serving(training_app) as training_api,
                 serving(registration_app) as registration_api,
             ):
                 yield Platform(
-                    registration_api,
-                    training_api,
-                    notifications_api,
-                    notifications,
-                    provider,
-                    clock,
-                )
+                    registration_api, training_api, notifications_api, notifications_app,
+                    provider, clock,
+                )  # fmt: skip
     finally:
         for name in names:
             await mongo_client.drop_database(name)

@@ -39,11 +39,7 @@ async def _ready(base_url: str) -> None:
         await eventually(status, lambda code: code == 200, timeout=60, interval=0.2)
 
 
-@contextlib.asynccontextmanager
-async def training_processes(
-    count: int, *, amqp_url: str, user_prefix: str, mongo_url: str, database: str
-) -> AsyncIterator[list[str]]:
-    """`count` training processes as training's broker user; yields their base URLs when ready."""
+def _environment(amqp_url: str, user_prefix: str, mongo_url: str, database: str) -> dict[str, str]:
     env = os.environ | {
         "PLUT_TRAINING_AMQP_URL": amqp_url,
         "PLUT_TRAINING_BROKER_USER_PREFIX": user_prefix,
@@ -57,6 +53,15 @@ async def training_processes(
         "PLUT_API_TOKENS": tokens_json(),
     }
     env.pop("PLUT_API_TOKENS_FILE", None)
+    return env
+
+
+@contextlib.asynccontextmanager
+async def training_processes(
+    count: int, *, amqp_url: str, user_prefix: str, mongo_url: str, database: str
+) -> AsyncIterator[list[str]]:
+    """`count` training processes as training's broker user; yields their base URLs when ready."""
+    env = _environment(amqp_url, user_prefix, mongo_url, database)
     children, urls = [], []
     try:
         for _ in range(count):

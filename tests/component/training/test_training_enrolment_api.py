@@ -92,6 +92,17 @@ async def test_cancelling_a_session_cancels_every_enrolment_on_the_bus(
     await events.wait_for(lambda e: e.event_type == "training.session.cancelled")
 
 
+async def attended_every_day(client: httpx.AsyncClient, session: dict, umkm_id: str) -> None:
+    for day in session["days"]:
+        marked = await client.put(
+            f"/sessions/{session['session_id']}/attendance/{day}",
+            json={"present": [umkm_id]},
+            headers=auth("officer"),
+        )
+        assert marked.status_code == 200, marked.text
+        assert marked.json()[0]["attended_days"][-1] == day
+
+
 async def test_attendance_completion_and_a_certificate_pdf_over_http(
     client: httpx.AsyncClient, sender: EventSender, events: EventProbe, clock
 ):
@@ -100,13 +111,7 @@ async def test_attendance_completion_and_a_certificate_pdf_over_http(
     sid = session["session_id"]
     enrolled = (await enrol(client, sid, umkm_id)).json()
     clock.move_to(datetime.fromisoformat(session["ends_at"]) + timedelta(minutes=5))
-    for day in session["days"]:
-        marked = await client.put(
-            f"/sessions/{sid}/attendance/{day}",
-            json={"present": [umkm_id]},
-            headers=auth("officer"),
-        )
-        assert marked.status_code == 200, marked.text
+    await attended_every_day(client, session, umkm_id)
     completed = await client.post(f"/sessions/{sid}/completions", headers=auth("officer"))
     assert completed.status_code == 200, completed.text
     [done] = completed.json()
@@ -121,9 +126,7 @@ async def test_attendance_completion_and_a_certificate_pdf_over_http(
     assert pdf.content.startswith(b"%PDF")
 
     # Training consumes its own completion: the course now counts as done for prerequisites.
-    async def completed_courses() -> list[str]:
-        return (await client.get(f"/enterprises/{umkm_id}", headers=auth("officer"))).json()[
-            "completed_courses"
-        ]
+    async def known() -> dict:
+        return (await client.get(f"/enterprises/{umkm_id}", headers=auth("officer"))).json()
 
-    assert await eventually(completed_courses, lambda c: c == [session["course_id"]])
+    assert await eventually(known, lambda e: e["completed_courses"] == [session["course_id"]])

@@ -48,6 +48,27 @@ def report(round_: int, latencies: list[float], wall: float) -> str:
     )
 
 
+async def one_round(clients: list[httpx.AsyncClient], ids: list[str], probe: EventProbe, n: int):
+    """One race on a new session; checks the outcome and returns the printed figures."""
+    session = await planned_session(clients[1], in_days(5), capacity=SEATS)
+    results, wall = await race(clients, session["session_id"], ids)
+    answers = [answer for answer, _ in results]
+    failed = [a.text for a in answers if a.status_code != 201]
+    assert failed == []
+    placed = [a.json() for a in answers]
+    assert sum(p["status"] == "confirmed" for p in placed) == SEATS
+    waiting = sorted(p["waitlist_position"] for p in placed if p["status"] == "waitlisted")
+    assert waiting == list(range(1, ENTERPRISES - SEATS + 1))
+    url = f"/sessions/{session['session_id']}"
+    seen = (await clients[n % 2].get(url, headers=auth("viewer"))).json()
+    assert (seen["seats_taken"], seen["waitlist_length"]) == (SEATS, ENTERPRISES - SEATS)
+    published = await probe.wait_for(
+        lambda e: e.subject_id == session["session_id"], count=ENTERPRISES, timeout=60
+    )
+    assert {e.payload["umkm_id"] for e in published} == set(ids)
+    return report(n, [latency for _, latency in results], wall)
+
+
 async def test_fifty_enrolments_for_ten_seats_split_over_two_processes_seat_exactly_ten(
     infra, amqp_url: str, service_urls, broker_user_prefix: str, database_name: str, sender
 ):
@@ -62,29 +83,5 @@ async def test_fifty_enrolments_for_ten_seats_split_over_two_processes_seat_exac
         clients = [httpx.AsyncClient(base_url=url, limits=limits, timeout=60) for url in urls]
         async with clients[0], clients[1], EventProbe(amqp_url, ["training.enrollment.*"]) as probe:
             ids = await known_enterprises(clients[0], sender, ENTERPRISES)
-            lines = []
-            for round_ in range(1, ROUNDS + 1):
-                session = await planned_session(clients[1], in_days(5), capacity=SEATS)
-                results, wall = await race(clients, session["session_id"], ids)
-                answers = [answer for answer, _ in results]
-                assert [a.status_code for a in answers] == [201] * ENTERPRISES, [
-                    a.text for a in answers if a.status_code != 201
-                ]
-                placed = [a.json() for a in answers]
-                assert sum(p["status"] == "confirmed" for p in placed) == SEATS
-                waiting = sorted(
-                    p["waitlist_position"] for p in placed if p["status"] == "waitlisted"
-                )
-                assert waiting == list(range(1, ENTERPRISES - SEATS + 1))
-                seen = await clients[round_ % 2].get(
-                    f"/sessions/{session['session_id']}", headers=auth("viewer")
-                )
-                assert (seen.json()["seats_taken"], seen.json()["waitlist_length"]) == (SEATS, 40)
-                lines.append(report(round_, [latency for _, latency in results], wall))
-
-                def of_session(envelope, sid=session["session_id"]) -> bool:
-                    return envelope.subject_id == sid
-
-                published = await probe.wait_for(of_session, count=ENTERPRISES, timeout=60)
-                assert {e.payload["umkm_id"] for e in published} == set(ids)
+            lines = [await one_round(clients, ids, probe, n) for n in range(1, ROUNDS + 1)]
             print("\n" + "\n".join(lines))

@@ -68,15 +68,8 @@ def create_app(
     stores = _stores(host)
     queries = TrainingQueries(host.db)
     host.on_start.append(queries.create_indexes)
-    served = ServedEnterprises(stores.enterprises)
-    host.messaging.consume(EVENTS.purpose, served.routes())
-    wiring = Wiring(
-        catalogue=CatalogueHandlers(stores, queries, clock, waitlist_max=settings.waitlist_max),
-        enrolment=EnrolmentHandlers(stores, clock),
-        mentoring=MentoringHandlers(stores, queries, clock),
-        served=served,
-        settings=settings,
-    )
+    wiring = _wiring(settings, stores, queries, clock)
+    host.messaging.consume(EVENTS.purpose, wiring.served.routes())
     app = create_service_app(
         host,
         title="PLUT training and mentoring service",
@@ -88,6 +81,21 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app
+
+
+def _wiring(
+    settings: TrainingSettings,
+    stores: Stores,
+    queries: TrainingQueries,
+    clock: Callable[[], datetime],
+) -> Wiring:
+    return Wiring(
+        catalogue=CatalogueHandlers(stores, queries, clock, waitlist_max=settings.waitlist_max),
+        enrolment=EnrolmentHandlers(stores, clock),
+        mentoring=MentoringHandlers(stores, queries, clock),
+        served=ServedEnterprises(stores.enterprises),
+        settings=settings,
+    )
 
 
 def _stores(host: ServiceHost) -> Stores:
