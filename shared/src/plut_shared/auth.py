@@ -24,7 +24,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -55,6 +55,7 @@ __all__ = [
     "digest_token",
     "ensure_centre",
     "install_auth",
+    "installed_registry",
     "require_role",
 ]
 
@@ -161,6 +162,10 @@ class TokenRegistry:
             log.error("token file not reloaded; the previous tokens stay in force: %s", error)
 
 
+NO_BEARER_DETAIL = "missing bearer token (Authorization: Bearer <token>)"
+UNKNOWN_BEARER_DETAIL = "unknown bearer token"
+
+
 def _challenge(detail: str) -> HTTPException:
     return HTTPException(
         status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"}
@@ -171,10 +176,10 @@ def _principal_for(
     registry: TokenRegistry, credentials: HTTPAuthorizationCredentials | None
 ) -> Principal:
     if credentials is None:
-        raise _challenge("missing bearer token (Authorization: Bearer <token>)")
+        raise _challenge(NO_BEARER_DETAIL)
     found = registry.grant(credentials.credentials)
     if found is None:
-        raise _challenge("unknown bearer token")
+        raise _challenge(UNKNOWN_BEARER_DETAIL)
     if found.expired():
         # No subject and no date: the caller learns only what to do next.
         raise _challenge("bearer token expired; ask an administrator for a new one")
@@ -197,12 +202,17 @@ def install_auth(app: FastAPI, registry: TokenRegistry) -> None:
     setattr(app.state, _STATE_KEY, registry)
 
 
+def installed_registry(app: Any) -> TokenRegistry | None:
+    """The registry `install_auth` put on `app`, if any."""
+    return getattr(app.state, _STATE_KEY, None)
+
+
 def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     """The caller, from the registry installed on the app; routers need no globals."""
-    registry = getattr(request.app.state, _STATE_KEY, None)
+    registry = installed_registry(request.app)
     if registry is None:
         # A wiring bug, not the caller's fault: fail closed with a 500.
         raise RuntimeError("no token registry on app.state: call install_auth(app, registry)")

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, FastAPI, Response
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from plut_shared.auth import TokenRegistry, install_auth
+from plut_shared.http_guard import RequestGuard
 from plut_shared.logs import configure_logging
 from plut_shared.messaging import (
     AggregateStore,
@@ -31,6 +32,7 @@ from plut_shared.messaging import (
     OutboxRelay,
     topology_from_settings,
 )
+from plut_shared.problems import PROTECTED_ROUTE_RESPONSES
 from plut_shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -139,13 +141,22 @@ def health_router(host: ServiceHost) -> APIRouter:
     async def live() -> dict[str, str]:
         return {"status": "ok"}
 
+    not_ready: dict[int | str, dict[str, Any]] = {
+        503: {
+            "description": "The store or the broker does not answer, or a consumer "
+            "holds deliveries and finishes none"
+        }
+    }
     router.get(
         "/health/ready",
         summary="Readiness: store and broker reachable, consumers making progress",
+        responses=not_ready,
     )(readiness)
-    router.get("/health", summary="Readiness (as /health/ready), for container healthchecks")(
-        readiness
-    )
+    router.get(
+        "/health",
+        summary="Readiness (as /health/ready), for container healthchecks",
+        responses=not_ready,
+    )(readiness)
     return router
 
 
@@ -157,7 +168,9 @@ def create_service_app(
     routers: Sequence[APIRouter],
     tokens: TokenRegistry,
     configure_logs: bool = True,
+    body_limits: Mapping[str, int] | None = None,
 ) -> FastAPI:
+    """`body_limits`: path -> largest body, for endpoints that take more than JSON (uploads)."""
     if configure_logs:
         configure_logging(host.service, host.settings.log_level)
 
@@ -174,5 +187,18 @@ def create_service_app(
     install_auth(app, tokens)
     app.include_router(health_router(host))
     for router in routers:
-        app.include_router(router)
+        app.include_router(router, responses=PROTECTED_ROUTE_RESPONSES)
+    app.add_middleware(
+        RequestGuard,
+        public_paths=_public_paths(app),
+        max_body_bytes=host.settings.max_body_bytes,
+        body_limits=body_limits,
+    )
     return app
+
+
+def _public_paths(app: FastAPI) -> set[str]:
+    """The health checks and the API documents; everything else needs a token."""
+    documents = (app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
+    health = {"/health", "/health/live", "/health/ready"}
+    return health | {path for path in documents if path}

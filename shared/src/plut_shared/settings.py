@@ -63,3 +63,9 @@ class ServiceSettings(BaseSettings):
         description="/health reports a consumer as stalled when it holds deliveries and "
         "has finished none for this long.",
     )
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1,
+        description="Largest HTTP request body, in bytes; a larger one gets a 413 unread. "
+        "An upload endpoint may have its own limit.",
+    )

@@ -20,13 +20,19 @@ WRITES_PER_REPLICA = 995  # with the 20 creations: 2,010 events
 
 async def start_replica(
     amqp_url: str,
+    user_prefix: str,
     mongo_url: str,
     service: str,
     database: str,
     writes: int = WRITES_PER_REPLICA,
     counters: list[str] = COUNTERS,
 ) -> asyncio.subprocess.Process:
-    env = {**os.environ, "PLUT_AMQP_URL": amqp_url, "PLUT_MONGO_URL": mongo_url}
+    env = {
+        **os.environ,
+        "PLUT_AMQP_URL": amqp_url,
+        "PLUT_MONGO_URL": mongo_url,
+        "PLUT_BROKER_USER_PREFIX": user_prefix,
+    }
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -61,14 +67,20 @@ async def create_counters(db: AsyncDatabase, counter_ids: list[str]) -> Aggregat
 
 
 async def test_two_replicas_writing_relaying_and_consuming_lose_and_repeat_nothing(
-    mongo_client: AsyncMongoClient, amqp_url: str, infra, database_name: str, unique_id: str
+    mongo_client: AsyncMongoClient,
+    testkit_url: str,
+    broker_user_prefix: str,
+    infra,
+    database_name: str,
+    unique_id: str,
 ) -> None:
     db = mongo_client[database_name]
     await create_counters(db, COUNTERS)
 
     name = f"kernel-{unique_id}"
     replicas = [
-        await start_replica(amqp_url, infra.mongo_url, name, database_name) for _ in range(2)
+        await start_replica(testkit_url, broker_user_prefix, infra.mongo_url, name, database_name)
+        for _ in range(2)
     ]
     try:
         await asyncio.gather(*(finished(child) for child in replicas))
@@ -95,12 +107,19 @@ async def test_two_replicas_writing_relaying_and_consuming_lose_and_repeat_nothi
 
 
 async def test_fifty_concurrent_changes_from_two_processes_lose_none(
-    mongo_client: AsyncMongoClient, amqp_url: str, infra, database_name: str, unique_id: str
+    mongo_client: AsyncMongoClient,
+    testkit_url: str,
+    broker_user_prefix: str,
+    infra,
+    database_name: str,
+    unique_id: str,
 ) -> None:
     counters = await create_counters(mongo_client[database_name], ["contended"])
     name = f"kernel-{unique_id}"
     replicas = [
-        await start_replica(amqp_url, infra.mongo_url, name, database_name, 25, ["contended"])
+        await start_replica(
+            testkit_url, broker_user_prefix, infra.mongo_url, name, database_name, 25, ["contended"]
+        )
         for _ in range(2)
     ]
     try:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
 from registration.bootstrap import create_app
 from registration.config import RegistrationSettings
 
@@ -15,9 +16,9 @@ from tests.support.event_probe import EventProbe
 
 
 @pytest.fixture
-async def client(
+def app(
     infra, service_urls: dict[str, str], broker_user_prefix: str, database_name: str
-) -> AsyncIterator[httpx.AsyncClient]:
+) -> FastAPI:
     settings = RegistrationSettings(
         amqp_url=service_urls["registration"],
         broker_user_prefix=broker_user_prefix,
@@ -25,7 +26,11 @@ async def client(
         database=database_name,
         relay_sweep_interval_s=0.5,
     )
-    app = create_app(settings, token_registry())
+    return create_app(settings, token_registry())
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:

@@ -51,6 +51,8 @@ DESIGN_CATALOG = [
 
 def example_value(annotation: Any) -> Any:
     origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:  # a bounded type inside an optional one
+        return example_value(typing.get_args(annotation)[0])
     if origin in (typing.Union, types.UnionType):
         return example_value(next(a for a in typing.get_args(annotation) if a is not type(None)))
     if origin is dict:

@@ -8,9 +8,12 @@ from plut_shared.host import build_host, create_service_app
 
 from registration.adapters.audit import AuditTrail
 from registration.adapters.directory import EnterpriseDirectory
+from registration.adapters.import_file import ImportLimits
+from registration.adapters.import_reports import ImportReports
 from registration.adapters.records import ENTERPRISES, EnterpriseMapper
 from registration.bulk_import import BulkImporter
 from registration.config import RegistrationSettings
+from registration.entrypoints import imports
 from registration.entrypoints.errors import install_error_handlers
 from registration.entrypoints.http import Wiring, router
 from registration.handlers import SERVICE, RegistrationHandlers
@@ -22,6 +25,8 @@ PP 7/2021 scale classes, deduplication, consent per purpose, data-subject rights
 Every change is published as a `registration.umkm.*` event through the outbox.
 Every endpoint except `/health` needs a bearer token.
 """
+# Room for the multipart boundaries and part headers around an uploaded file.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
 
 def create_app(
@@ -36,13 +41,20 @@ def create_app(
     audit = AuditTrail(host.db)
     host.on_start.extend([directory.create_indexes, audit.create_indexes])
     handlers = RegistrationHandlers(records, directory, audit)
-    importer = BulkImporter(handlers, concurrency=settings.import_concurrency)
+    reports = ImportReports(host.db)
+    importer = BulkImporter(
+        handlers,
+        reports,
+        concurrency=settings.import_concurrency,
+        limits=ImportLimits(settings.import_max_rows, settings.import_max_unzipped_bytes),
+    )
     app = create_service_app(
         host,
         title="PLUT registration service",
         description=DESCRIPTION,
-        routers=[router],
+        routers=[router, imports.router],
         tokens=tokens,
+        body_limits={imports.IMPORT_PATH: settings.import_max_bytes + MULTIPART_OVERHEAD_BYTES},
     )
     app.state.registration = Wiring(handlers, importer, settings)
     install_error_handlers(app)

@@ -13,6 +13,14 @@ class RegistrationSettings(ServiceSettings):
     import_max_bytes: int = Field(
         default=20_000_000, ge=1, description="Largest accepted bulk-import upload, in bytes."
     )
+    import_max_rows: int = Field(
+        default=20_000, ge=1, description="Most rows (after the header) one import file may have."
+    )
+    import_max_unzipped_bytes: int = Field(
+        default=50_000_000,
+        ge=1,
+        description="Most bytes an XLSX workbook may unpack to, checked before unpacking.",
+    )
     import_concurrency: int = Field(
         default=8,
         ge=1,

@@ -49,6 +49,21 @@ class ChangeConflict(Exception):
     """The enterprise kept changing under us; the caller may retry."""
 
 
+class IdentityHeldElsewhere(Exception):
+    """The NIK, NIB or phone belongs to an enterprise of a centre the caller does not serve.
+
+    It names neither that enterprise nor its centre: an officer must not learn
+    who is registered where by trying identities.
+    """
+
+    def __init__(self, field: str) -> None:
+        super().__init__(
+            f"{field} is already registered at another PLUT centre; to move the enterprise "
+            "here, ask that centre's admin to transfer it, or ask the owner to request it there"
+        )
+        self.field = field
+
+
 @dataclass(frozen=True)
 class Actor:
     subject: str
@@ -75,7 +90,7 @@ class Directory(Protocol):
     """Queries across records (see `adapters.directory`)."""
 
     async def duplicate(self, index: str, record: EnterpriseRecord) -> DuplicateIdentity: ...
-    async def names_in_villages(self, village_keys: list[str]) -> VillageNames: ...
+    async def names_in_villages(self, village_keys: list[str], centre_id: str) -> VillageNames: ...
     async def search(
         self, where: SearchFilter, *, limit: int, offset: int
     ) -> tuple[list[EnterpriseRecord], int]: ...
@@ -110,7 +125,8 @@ class RegistrationHandlers:
         try:
             await self.records.add(record, Cause(actor.correlation_id))
         except DuplicateKey as refused:
-            raise await self.directory.duplicate(refused.index, record) from None
+            duplicate = await self.directory.duplicate(refused.index, record)
+            raise visible_duplicate(duplicate, actor) from None
         except AggregateExists:  # a UUIDv7 collision: practically never, but never silent
             raise ChangeConflict(record.umkm_id) from None
         await self.record(actor, action, [enterprise])
@@ -121,7 +137,7 @@ class RegistrationHandlers:
         if key is None or name is None:
             return []
         if known is None:
-            known = await self.directory.names_in_villages([key])
+            known = await self.directory.names_in_villages([key], enterprise.centre_id)
         neighbours = known.setdefault(key, [])
         similar = [umkm_id for umkm_id, other in neighbours if is_similar_name(name, other)]
         neighbours.append((enterprise.umkm_id, name))  # later rows of a file see this one
@@ -199,10 +215,18 @@ class RegistrationHandlers:
         try:
             changed = await self.records.change(umkm_id, change, Cause(actor.correlation_id))
         except DuplicateKey as refused:  # a correction took another owner's NIK, NIB or phone
-            raise await self.directory.duplicate(refused.index, attempted[-1]) from None
+            duplicate = await self.directory.duplicate(refused.index, attempted[-1])
+            raise visible_duplicate(duplicate, actor) from None
         except ConcurrentUpdate:
             raise ChangeConflict(umkm_id) from None
         if changed is None:
             raise NotFound(umkm_id)
         await self.record(actor, action, [changed.enterprise])
         return changed
+
+
+def visible_duplicate(duplicate: DuplicateIdentity, actor: Actor) -> Exception:
+    """What the caller may be told about a taken identity."""
+    if duplicate.centre_id is None or actor.can_access(duplicate.centre_id):
+        return duplicate
+    return IdentityHeldElsewhere(duplicate.field)

@@ -35,7 +35,6 @@ from training.config import TrainingSettings
 from training.entrypoints import catalogue_routes, enrolment_routes, mentoring_routes
 from training.entrypoints.errors import install_error_handlers
 from training.entrypoints.http import Wiring
-from training.entrypoints.limits import BodyLimit
 from training.handlers.catalogue import CatalogueHandlers
 from training.handlers.common import SERVICE, Stores
 from training.handlers.enrolment import EnrolmentHandlers
@@ -79,7 +78,6 @@ def create_app(
     )
     app.state.training = wiring
     install_error_handlers(app)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app
 
 

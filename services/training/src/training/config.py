@@ -13,6 +13,3 @@ class TrainingSettings(ServiceSettings):
     waitlist_max: int = Field(
         default=200, ge=0, le=1000, description="Places on a session's waiting list."
     )
-    max_body_bytes: int = Field(
-        default=64_000, ge=1_000, description="Largest accepted request body, in bytes."
-    )

@@ -7,6 +7,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from plut_shared.contracts.catalog import Payload, event
+from plut_shared.contracts.text import Code, FreeText
 
 
 class KurScheme(StrEnum):
@@ -16,13 +17,13 @@ class KurScheme(StrEnum):
 
 
 class _Referral(Payload):
-    referral_id: str = Field(description="Id of the financing referral.")
-    umkm_id: str = Field(description="Id of the enterprise.")
+    referral_id: Code = Field(description="Id of the financing referral.")
+    umkm_id: Code = Field(description="Id of the enterprise.")
     scheme: KurScheme = Field(description="KUR scheme applied for.")
-    amount: int = Field(ge=1, description="Amount in rupiah (IDR), an integer.")
-    partner_id: str | None = Field(default=None, description="Bank or institution handling it.")
-    status: str = Field(description="Status after this event.")
-    reason: str = Field(default="", description="Reason given with the status, if any.")
+    amount: int = Field(ge=1, le=10**15, description="Amount in rupiah (IDR), an integer.")
+    partner_id: Code | None = Field(default=None, description="Bank or institution handling it.")
+    status: Code = Field(description="Status after this event.")
+    reason: FreeText = Field(default="", description="Reason given with the status, if any.")
 
 
 @event("financing.referral.submitted")

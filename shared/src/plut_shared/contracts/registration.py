@@ -12,6 +12,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from plut_shared.contracts.catalog import Payload, event
+from plut_shared.contracts.text import Code, Count, Email, Name, Value
 
 
 class ScaleClass(StrEnum):
@@ -46,31 +47,31 @@ class Consents(Payload):
 
 @event("registration.umkm.registered")
 class UmkmRegistered(Payload):
-    umkm_id: str = Field(description="Id of the enterprise.")
-    business_name: str = Field(description="Trading name of the business.")
-    sector: str = Field(description="Business sector, e.g. `footwear`, `culinary`.")
+    umkm_id: Code = Field(description="Id of the enterprise.")
+    business_name: Name = Field(description="Trading name of the business.")
+    sector: Name = Field(description="Business sector, e.g. `footwear`, `culinary`.")
     scale_class: ScaleClass = Field(description="Class under PP 7/2021 art. 35.")
-    owner_name: str = Field(description="Owner's full name. Personal data.")
-    phone: str = Field(description="Owner's phone in E.164 (`+628...`). Personal data.")
-    email: str | None = Field(default=None, description="Owner's email. Personal data.")
+    owner_name: Name = Field(description="Owner's full name. Personal data.")
+    phone: Code = Field(description="Owner's phone in E.164 (`+628...`). Personal data.")
+    email: Email | None = Field(default=None, description="Owner's email. Personal data.")
     preferred_channel: Channel = Field(description="Channel the owner wants to be reached on.")
     language: Language = Field(default=Language.ID, description="Language of notifications.")
     consents: Consents = Field(description="Consent flags per purpose.")
-    nik: str = Field(description="Owner's 16-digit NIK. Personal data: internal bus only.")
-    nib: str | None = Field(default=None, description="13-digit business id from OSS, if any.")
+    nik: Code = Field(description="Owner's 16-digit NIK. Personal data: internal bus only.")
+    nib: Code | None = Field(default=None, description="13-digit business id from OSS, if any.")
 
 
 @event("registration.umkm.profile_updated")
 class UmkmProfileUpdated(Payload):
-    umkm_id: str = Field(description="Id of the enterprise.")
-    changed: dict[str, str | int | None] = Field(
-        description="Changed fields and their new values. May hold personal data."
+    umkm_id: Code = Field(description="Id of the enterprise.")
+    changed: dict[Code, Value | Count | None] = Field(
+        max_length=50, description="Changed fields and their new values. May hold personal data."
     )
 
 
 @event("registration.umkm.scale_changed")
 class UmkmScaleChanged(Payload):
-    umkm_id: str = Field(description="Id of the enterprise.")
+    umkm_id: Code = Field(description="Id of the enterprise.")
     from_class: ScaleClass = Field(description="Class before the change.")
     to_class: ScaleClass = Field(description="Class after the change.")
     basis: ScaleBasis = Field(description="Figure that decided: capital or annual sales.")
@@ -80,14 +81,16 @@ class UmkmScaleChanged(Payload):
 
 @event("registration.umkm.consent_changed")
 class UmkmConsentChanged(Payload):
-    umkm_id: str = Field(description="Id of the enterprise.")
+    umkm_id: Code = Field(description="Id of the enterprise.")
     consents: Consents = Field(description="Consent flags after the change.")
-    source: str = Field(description="Where consent was given or withdrawn, e.g. `officer`, `form`.")
+    source: Name = Field(
+        description="Where consent was given or withdrawn, e.g. `officer`, `form`."
+    )
 
 
 @event("registration.umkm.erased")
 class UmkmErased(Payload):
-    umkm_id: str = Field(
+    umkm_id: Code = Field(
         description="Id of the enterprise whose owner asked for erasure. Every service must "
         "purge or anonymise that person's data."
     )

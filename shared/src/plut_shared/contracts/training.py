@@ -11,25 +11,20 @@ from datetime import datetime
 from pydantic import Field
 
 from plut_shared.contracts.catalog import Payload, event
-
-ID_LENGTH = 64
-TEXT_LENGTH = 300
+from plut_shared.contracts.text import Code, FreeText, Label, Name
 
 
 class _Session(Payload):
-    session_id: str = Field(max_length=ID_LENGTH, description="Id of the training session.")
-    course_id: str = Field(max_length=ID_LENGTH, description="Id of the course.")
-    topic: str = Field(
-        max_length=TEXT_LENGTH,
+    session_id: Code = Field(description="Id of the training session.")
+    course_id: Code = Field(description="Id of the course.")
+    topic: Name = Field(
         description="Course title as owners read it, e.g. `Pemasaran digital`, "
-        "`Pembukuan SAK EMKM`.",
+        "`Pembukuan SAK EMKM`."
     )
     starts_at: datetime = Field(description="Start, UTC.")
     ends_at: datetime = Field(description="End, UTC.")
-    capacity: int = Field(ge=1, description="Seats.")
-    place: str = Field(
-        max_length=TEXT_LENGTH, description="Venue, or `Daring: <link>` for an online session."
-    )
+    capacity: int = Field(ge=1, le=100_000, description="Seats.")
+    place: Name = Field(description="Venue, or `Daring: <link>` for an online session.")
 
 
 @event("training.session.scheduled")
@@ -39,29 +34,23 @@ class SessionScheduled(_Session):
 
 @event("training.session.cancelled")
 class SessionCancelled(_Session):
-    reason: str = Field(
-        default="", max_length=TEXT_LENGTH, description="Why the session was cancelled."
-    )
+    reason: FreeText = Field(default="", description="Why the session was cancelled.")
 
 
 @event("training.session.rescheduled")
 class SessionRescheduled(_Session):
     previous_starts_at: datetime = Field(description="Start before the change, UTC.")
     previous_ends_at: datetime = Field(description="End before the change, UTC.")
-    reason: str = Field(default="", max_length=TEXT_LENGTH, description="Why the session moved.")
+    reason: FreeText = Field(default="", description="Why the session moved.")
 
 
 class _Enrollment(Payload):
-    umkm_id: str = Field(max_length=ID_LENGTH, description="Id of the enterprise.")
-    session_id: str = Field(max_length=ID_LENGTH, description="Id of the training session.")
-    topic: str = Field(
-        default="", max_length=TEXT_LENGTH, description="Topic of the session, for notifications."
-    )
+    umkm_id: Code = Field(description="Id of the enterprise.")
+    session_id: Code = Field(description="Id of the training session.")
+    topic: Label = Field(default="", description="Topic of the session, for notifications.")
     starts_at: datetime | None = Field(default=None, description="Session start, UTC.")
-    place: str = Field(default="", max_length=TEXT_LENGTH, description="Venue of the session.")
-    course_id: str = Field(
-        default="", max_length=ID_LENGTH, description="Id of the session's course."
-    )
+    place: Label = Field(default="", description="Venue of the session.")
+    course_id: Code = Field(default="", description="Id of the session's course.")
 
 
 @event("training.enrollment.confirmed")
@@ -75,7 +64,7 @@ class EnrollmentConfirmed(_Enrollment):
 
 @event("training.enrollment.waitlisted")
 class EnrollmentWaitlisted(_Enrollment):
-    waitlist_position: int = Field(ge=1, description="Position on the waiting list.")
+    waitlist_position: int = Field(ge=1, le=100_000, description="Position on the waiting list.")
 
 
 @event("training.enrollment.promoted")
@@ -85,9 +74,8 @@ class EnrollmentPromoted(_Enrollment):
 
 @event("training.enrollment.cancelled")
 class EnrollmentCancelled(_Enrollment):
-    reason: str = Field(
+    reason: Code = Field(
         default="",
-        max_length=40,
         description="`withdrawn` (the enterprise or an officer cancelled it), "
         "`session_cancelled`, or `session_rescheduled` (the seat is re-confirmed at the new "
         "time by a `training.enrollment.confirmed` that follows).",
@@ -96,20 +84,17 @@ class EnrollmentCancelled(_Enrollment):
 
 @event("training.participant.completed")
 class ParticipantCompleted(_Enrollment):
-    certificate_number: str = Field(
-        max_length=40, description="Number of the certificate issued, e.g. `PLUT-KMJ-2026-000123`."
+    certificate_number: Code = Field(
+        description="Number of the certificate issued, e.g. `PLUT-KMJ-2026-000123`."
     )
 
 
 class _Mentoring(Payload):
-    umkm_id: str = Field(max_length=ID_LENGTH, description="Id of the enterprise.")
-    appointment_id: str = Field(
-        max_length=ID_LENGTH, description="Id of the mentoring appointment."
-    )
-    consultant_area: str = Field(
-        max_length=40,
+    umkm_id: Code = Field(description="Id of the enterprise.")
+    appointment_id: Code = Field(description="Id of the mentoring appointment.")
+    consultant_area: Code = Field(
         description="One of: institutions, human_resources, production, financing, "
-        "marketing, it, partnership_networks.",
+        "marketing, it, partnership_networks."
     )
     at: datetime = Field(description="Appointment time, UTC.")
 

@@ -24,7 +24,6 @@ from typing import Any
 from aio_pika.abc import AbstractIncomingMessage
 from faststream.middlewares import AckPolicy
 from faststream.rabbit import RabbitBroker, RabbitQueue
-from faststream.rabbit.annotations import RabbitMessage
 from pydantic import BaseModel
 
 from plut_shared.contracts import Envelope, UnknownEventType, parse_payload, payload_model
@@ -32,6 +31,7 @@ from plut_shared.logs import log_context
 from plut_shared.messaging.errors import InvalidMessage, is_permanent
 from plut_shared.messaging.failures import FailurePaths
 from plut_shared.messaging.inbound import DeliveryReader
+from plut_shared.messaging.intake import QueueIntake
 from plut_shared.messaging.locks import KeyedLocks
 from plut_shared.messaging.progress import ConsumerProgress
 from plut_shared.messaging.publisher import EventPublisher
@@ -71,31 +71,34 @@ class EventConsumer:
         )
         self._subjects = KeyedLocks()
 
-    def subscribe(self, broker: RabbitBroker) -> None:
-        """Attach to the (already declared) queue; acks are ours, not FastStream's.
+    def document(self, broker: RabbitBroker) -> None:
+        """Describe the queue in the service's AsyncAPI document.
 
-        FastStream's decoder would parse JSON by the content type and fail before
-        the kernel sees the message (which then stays unacked, filling the
-        prefetch); the raw-body decoder hands every delivery over as bytes.
+        FastStream only documents it: with no handler attached it never consumes.
+        Deliveries come through `intake` (see there for why).
         """
-        consumer = broker.subscriber(
+        broker.subscriber(
             RabbitQueue(self.queue_name, declare=False),
             ack_policy=AckPolicy.MANUAL,
-            parser=self._parse,
-            decoder=_raw_body,
             title=self.queue_name,
             description=f"Consumes {', '.join(self.queue.bindings)} "
             f"(handled: {', '.join(sorted(self.handlers))}).",
         )
-        consumer(self._on_delivery)
 
-    async def _parse(self, message: Any, original: Callable[[Any], Awaitable[Any]]) -> Any:
+    def intake(self, amqp_url: str, *, prefetch: int, graceful_timeout_s: float) -> QueueIntake:
+        return QueueIntake(
+            amqp_url,
+            self.queue_name,
+            self.on_delivery,
+            prefetch=prefetch,
+            graceful_timeout_s=graceful_timeout_s,
+        )
+
+    async def on_delivery(self, raw: AbstractIncomingMessage) -> None:
+        # No await before `process` reaches its per-subject queue: see `intake`.
         self.progress.started()
-        return await original(message)
-
-    async def _on_delivery(self, body: Any, message: RabbitMessage) -> None:
         try:
-            await self.process(message.raw_message)
+            await self.process(raw)
         finally:
             self.progress.finished()
 
@@ -112,9 +115,10 @@ class EventConsumer:
             if handler is None:
                 await raw.ack()  # a known event type, but not this service's concern
                 return
-            # aio-pika runs deliveries concurrently (up to the prefetch). Events of
-            # one subject queue here in delivery order (asyncio locks are FIFO), so
-            # they are applied in the order they were produced, one at a time.
+            # aio-pika runs deliveries concurrently (up to the prefetch), each from
+            # its start to here without suspending. Events of one subject queue
+            # here in delivery order (asyncio locks are FIFO), so they are applied
+            # in the order they were produced, one at a time.
             async with self._subjects.hold(self.queue_name, envelope.subject_id):
                 await self._handle(raw, envelope, payload, handler)
 
@@ -150,7 +154,3 @@ class EventConsumer:
             else:
                 await raw.ack()
                 return
-
-
-async def _raw_body(message: Any) -> bytes:
-    return bytes(message.body)

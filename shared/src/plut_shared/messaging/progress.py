@@ -1,7 +1,7 @@
 """Whether a consumer is making progress, for /health.
 
-A delivery counts as started when FastStream hands it to the kernel's parser,
-before anything could fail to decode it, and as finished once the kernel acked,
+A delivery counts as started when the kernel's intake hands it over, before
+anything could fail to decode it, and as finished once the kernel acked,
 retried, parked or returned it. A consumer holding deliveries that has
 finished none for longer than a threshold is stalled: its prefetch is full of
 messages it does not get rid of, and the rest of its queue waits.

@@ -11,6 +11,7 @@ from faststream.rabbit.schemas import Channel
 from plut_shared.messaging.consumer import EventConsumer, Handler, RetryPolicy
 from plut_shared.messaging.docs import document_publications
 from plut_shared.messaging.inbound import DeliveryReader
+from plut_shared.messaging.intake import QueueIntake
 from plut_shared.messaging.publisher import EventPublisher
 from plut_shared.messaging.topology import ConsumerQueue, ServiceTopology, declare_service
 from plut_shared.messaging.trust import PublisherTrust, user_of
@@ -56,6 +57,7 @@ class MessagingRuntime:
         self.trust = PublisherTrust(self.broker_user, settings.broker_user_prefix)
         document_publications(self.broker, service)
         self.consumers: list[EventConsumer] = []
+        self.intakes: list[QueueIntake] = []
 
     def consume(self, purpose: str, handlers: dict[str, Handler]) -> EventConsumer:
         queue = next(q for q in self.topology.queues if q.purpose == purpose)
@@ -67,8 +69,15 @@ class MessagingRuntime:
             DeliveryReader(self.trust, self.settings.max_message_bytes),
             RetryPolicy(immediate_attempts=self.settings.immediate_attempts),
         )
-        consumer.subscribe(self.broker)
+        consumer.document(self.broker)
         self.consumers.append(consumer)
+        self.intakes.append(
+            consumer.intake(
+                self.settings.amqp_url,
+                prefetch=self.settings.prefetch,
+                graceful_timeout_s=self.settings.graceful_timeout_s,
+            )
+        )
         return consumer
 
     def stalled_consumers(self) -> list[str]:
@@ -86,10 +95,14 @@ class MessagingRuntime:
 
     async def start(self) -> None:
         await self.declare_topology()
-        await self.broker.start()
+        await self.broker.start()  # publishing
+        for intake in self.intakes:
+            await intake.start()
         log.info("messaging started", extra={"queues": len(self.topology.queues)})
 
     async def stop(self) -> None:
-        # FastStream waits up to graceful_timeout for running handlers; unacked
-        # messages go back to their queues when the channel closes.
+        # Consumers first: running handlers finish (bounded by graceful_timeout)
+        # and may still publish; unacked messages go back to their queues.
+        for intake in self.intakes:
+            await intake.stop()
         await self.broker.stop()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from plut_shared.contracts.registration import Channel, Language, UmkmRegistered
+from plut_shared.contracts.text import is_blank
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def _optional_text(value: Any) -> str | None:
 
 
 def _required_text(value: Any) -> str:
-    if value in (None, ""):
+    if value is None or is_blank(str(value)):
         raise ValueError("must not be empty")
     return str(value)
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from fastapi import APIRouter, Depends, HTTPException, status
 from plut_shared.auth import CurrentPrincipal, Principal, ensure_centre, require_role
 from plut_shared.contracts.registration import Channel
+from plut_shared.problems import RouteResponses, problem
 
 from notifications.adapters import transitions as t
 from notifications.adapters.contact_book import ContactBook
@@ -26,6 +27,11 @@ from notifications.entrypoints.views import (
 )
 
 Officer = Depends(require_role("admin", "officer"))
+NOT_FOUND: RouteResponses = {404: problem("Unknown id, or one of another centre: same answer")}
+WRITE: RouteResponses = NOT_FOUND | {
+    403: problem("Only officers and admins may change this"),
+    409: problem("The owner's data was erased, or the message is not in a state for this"),
+}
 
 
 def build_router(
@@ -40,7 +46,11 @@ def build_router(
         ensure_centre(principal, contact.centre_id)
         return contact
 
-    @router.get("/enterprises/{umkm_id}/messages", summary="Delivery log of an enterprise")
+    @router.get(
+        "/enterprises/{umkm_id}/messages",
+        summary="Delivery log of an enterprise",
+        responses=NOT_FOUND,
+    )
     async def delivery_log(umkm_id: str, principal: CurrentPrincipal) -> list[MessageView]:
         documents = await messages.for_enterprise(umkm_id)
         contact = await contacts.get(umkm_id)
@@ -56,6 +66,7 @@ def build_router(
         "/messages/{message_id}/resend",
         status_code=status.HTTP_202_ACCEPTED,
         summary="Try a failed message again, on every channel",
+        responses=WRITE,
     )
     async def resend(message_id: str, principal: Principal = Officer) -> MessageView:
         document = await messages.get(message_id)
@@ -76,7 +87,11 @@ def build_router(
     async def templates(principal: CurrentPrincipal) -> list[TemplateView]:
         return template_catalog()
 
-    @router.get("/enterprises/{umkm_id}/preferences", summary="Channel preferences of an owner")
+    @router.get(
+        "/enterprises/{umkm_id}/preferences",
+        summary="Channel preferences of an owner",
+        responses=NOT_FOUND,
+    )
     async def preferences(umkm_id: str, principal: CurrentPrincipal) -> PreferencesView:
         return PreferencesView.of(await enterprise_contact(umkm_id, principal))
 
@@ -92,13 +107,21 @@ def build_router(
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Not found")
         return PreferencesView.of(changed)
 
-    @router.put("/enterprises/{umkm_id}/opt-outs/{channel}", summary="Opt out of a channel")
+    @router.put(
+        "/enterprises/{umkm_id}/opt-outs/{channel}",
+        summary="Opt out of a channel",
+        responses=WRITE,
+    )
     async def opt_out(
         umkm_id: str, channel: Channel, principal: Principal = Officer
     ) -> PreferencesView:
         return await set_opt_out(umkm_id, channel, True, principal)
 
-    @router.delete("/enterprises/{umkm_id}/opt-outs/{channel}", summary="Opt back in to a channel")
+    @router.delete(
+        "/enterprises/{umkm_id}/opt-outs/{channel}",
+        summary="Opt back in to a channel",
+        responses=WRITE,
+    )
     async def opt_in(
         umkm_id: str, channel: Channel, principal: Principal = Officer
     ) -> PreferencesView:

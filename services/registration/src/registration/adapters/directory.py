@@ -23,12 +23,18 @@ _LOOKUP_CHUNK = 500
 
 
 class DuplicateIdentity(Exception):
-    """Another enterprise holds this NIK, NIB or phone; the message names no value."""
+    """Another enterprise holds this NIK, NIB or phone; the message names no value.
 
-    def __init__(self, field: str, existing_umkm_id: str | None) -> None:
+    `centre_id` is the holder's centre: callers outside it must not be told the id.
+    """
+
+    def __init__(
+        self, field: str, existing_umkm_id: str | None, centre_id: str | None = None
+    ) -> None:
         super().__init__(f"{field} already registered as {existing_umkm_id}")
         self.field = field
         self.existing_umkm_id = existing_umkm_id
+        self.centre_id = centre_id
 
 
 @dataclass(frozen=True)
@@ -56,16 +62,24 @@ class EnterpriseDirectory:
         names = [FIELD_OF_INDEX[index]] if index in FIELD_OF_INDEX else list(KEY_FIELD)
         for name in names:
             key_field = KEY_FIELD[name]
-            found = await self._collection.find_one({key_field: keys[key_field]}, {"_id": 1})
+            found = await self._collection.find_one(
+                {key_field: keys[key_field]}, {"_id": 1, "centre_id": 1}
+            )
             if found is not None and found["_id"] != record.umkm_id:
-                return DuplicateIdentity(name, found["_id"])
+                return DuplicateIdentity(name, found["_id"], found["centre_id"])
         return DuplicateIdentity("identity", None)  # the other write was undone meanwhile
 
-    async def names_in_villages(self, village_keys: list[str]) -> dict[str, list[tuple[str, str]]]:
-        """village key -> [(umkm_id, business name)] of the stored enterprises there."""
+    async def names_in_villages(
+        self, village_keys: list[str], centre_id: str
+    ) -> dict[str, list[tuple[str, str]]]:
+        """village key -> [(umkm_id, business name)] of the centre's enterprises there.
+
+        One centre's only: the ids go to its officers, who must not learn another's.
+        """
         names: dict[str, list[tuple[str, str]]] = {}
         for start in range(0, len(village_keys), _LOOKUP_CHUNK):
-            query = {"village_key": {"$in": village_keys[start : start + _LOOKUP_CHUNK]}}
+            chunk = village_keys[start : start + _LOOKUP_CHUNK]
+            query = {"village_key": {"$in": chunk}, "centre_id": centre_id}
             projection = {"village_key": 1, "business.name": 1}
             async for doc in self._collection.find(query, projection):
                 entry = (doc["_id"], doc["business"]["name"])

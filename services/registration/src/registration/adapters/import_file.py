@@ -25,16 +25,19 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import load_workbook
 from pydantic import ValidationError
 
+from registration.adapters.import_cells import MAX_CELL_CHARS, row_values
+from registration.adapters.import_errors import ImportFileError
+from registration.adapters.xlsx_rows import xlsx_rows
 from registration.domain.centres import validate_centre_id
 from registration.domain.commands import RegisterEnterprise
+
+__all__ = ["MAX_CELL_CHARS", "ImportFileError", "ImportLimits", "ImportRow", "parse_import_file"]
 
 _ALIASES_BY_FIELD = {
     "owner_name": "nama_pemilik",
@@ -66,15 +69,15 @@ REQUIRED_COLUMNS = (
     "district",
     "capital",
 )
-NUMBER_COLUMNS = frozenset({"capital", "annual_sales", "employees", "founding_year"})
-YES = frozenset({"ya", "y", "yes", "true", "1", "setuju"})
-NO = frozenset({"tidak", "no", "n", "false", "0", "tidak setuju"})
 UNIQUE_IN_FILE = ("nik", "nib", "phone")
-_THOUSANDS = re.compile(r"^\d{1,3}([.,]\d{3})+$")
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read: wrong format, encoding or columns."""
+@dataclass(frozen=True)
+class ImportLimits:
+    """How much one file may hold; the defaults are the service's settings' defaults."""
+
+    max_rows: int = 20_000  # rows after the header, empty ones included
+    max_unzipped_bytes: int = 50_000_000  # an XLSX workbook, all its parts inflated
 
 
 @dataclass(frozen=True)
@@ -86,17 +89,35 @@ class ImportRow:
 
 
 def parse_import_file(
-    data: bytes, filename: str = "", *, centre_id: str | None = None
+    data: bytes,
+    filename: str = "",
+    *,
+    centre_id: str | None = None,
+    limits: ImportLimits = ImportLimits(),  # frozen, so sharing it is safe
 ) -> list[ImportRow]:
     """Validate every row; `centre_id` is the importing officer's centre, if any."""
     if centre_id is not None:
         centre_id = validate_centre_id(centre_id)
-    table = _xlsx_rows(data) if _is_xlsx(data, filename) else _csv_rows(data)
+    if _is_xlsx(data, filename):
+        table = xlsx_rows(data, limits.max_unzipped_bytes)
+    else:
+        table = _csv_rows(data)
     header = next(table, None)
     if header is None:
         raise ImportFileError("the file is empty")
     columns = _columns(header, centre_id)
-    return list(_validated(table, columns, centre_id))
+    return list(_validated(_at_most(table, limits.max_rows), columns, centre_id))
+
+
+def _at_most(table: Iterator[list[Any]], max_rows: int) -> Iterator[list[Any]]:
+    """Stops reading at the first row past the limit, so a huge file costs no more."""
+    for count, cells in enumerate(table, start=1):
+        if count > max_rows:
+            raise ImportFileError(
+                f"the file has more than {max_rows} rows after the header: "
+                "split it into smaller files"
+            )
+        yield cells
 
 
 def _is_xlsx(data: bytes, filename: str) -> bool:
@@ -117,19 +138,6 @@ def _csv_rows(data: bytes) -> Iterator[list[Any]]:
         yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     except csv.Error as error:
         raise ImportFileError(f"the CSV file cannot be read: {error}") from None
-
-
-def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ImportFileError("the file is not a readable XLSX workbook") from None
-    try:
-        sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield list(values)
-    finally:
-        workbook.close()
 
 
 def _columns(header: list[Any], centre_id: str | None) -> list[str | None]:
@@ -158,7 +166,10 @@ def _validated(
 ) -> Iterator[ImportRow]:
     first_seen: dict[tuple[str, str], int] = {}
     for row_number, cells in enumerate(table, start=2):
-        values = _row_values(cells, columns)
+        values, too_long = row_values(cells, columns)
+        if too_long:
+            yield ImportRow(row_number, None, too_long)
+            continue
         if not values:
             yield ImportRow(row_number, None, skipped=True)
             continue
@@ -166,41 +177,6 @@ def _validated(
         if row.command is not None:
             row = _without_duplicates(row, row.command, first_seen)
         yield row
-
-
-def _row_values(cells: list[Any], columns: list[str | None]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name, cell in zip(columns, cells, strict=False):
-        value = _cell(cell)
-        if name and value is not None:
-            values[name] = _typed(name, value)
-    return values
-
-
-def _cell(cell: Any) -> Any:
-    if isinstance(cell, float) and cell.is_integer():
-        return int(cell)
-    if isinstance(cell, str):
-        return cell.strip() or None
-    return cell
-
-
-def _typed(name: str, value: Any) -> Any:
-    """Read amounts and yes/no as people write them; anything else goes to pydantic as is."""
-    if name in NUMBER_COLUMNS and isinstance(value, str):
-        amount = re.sub(r"(?i)^rp\.?\s*", "", value).replace(" ", "")
-        amount = re.sub(r"(?<=\d{3})[.,]00$", "", amount)  # "1.500.000,00"
-        if _THOUSANDS.match(amount):
-            amount = re.sub(r"[.,]", "", amount)
-        return int(amount) if amount.isdigit() else value
-    if name.startswith("consent_") and isinstance(value, str):
-        word = value.lower()
-        if word in YES or word in NO:
-            return word in YES
-        return value
-    if isinstance(value, int) and name not in NUMBER_COLUMNS and not name.startswith("consent_"):
-        return str(value)  # NIK, NIB or phone typed into a number cell
-    return value
 
 
 def _checked_row(row_number: int, values: dict[str, Any], centre_id: str | None) -> ImportRow:

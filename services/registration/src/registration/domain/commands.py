@@ -8,19 +8,41 @@ values the handlers receive are already normalised.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from plut_shared.contracts.registration import Channel, Language
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from registration.domain.centres import validate_centre_id
 from registration.domain.enterprise import Enterprise
-from registration.domain.fields import clean_text, normalise_field
+from registration.domain.fields import MAX_EMPLOYEES, MAX_RUPIAH, clean_text, normalise_field
 from registration.domain.profile import Address, Business, ConsentPurpose, Owner
 
 _TEXT_FIELDS = ("owner_name", "nik", "phone", "business_name", "nib", "sector")
 _PLACE_FIELDS = ("province", "regency_city", "district", "village")
 _NUMBER_FIELDS = ("founding_year", "employees")
+
+
+def _date_text(value: Any) -> Any:
+    # JSON has no dates: a number here is a mistake, not 1970-01-01 plus seconds.
+    if isinstance(value, str | date):
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+# No coercion where it would be wrong: `0` or `"yes"` is not a consent, `true` not an amount.
+Flag = Annotated[bool, Strict()]
+Whole = Annotated[int, Strict()]
+Day = Annotated[date, BeforeValidator(_date_text)]
 
 
 def _profile_field(cls: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
@@ -61,13 +83,17 @@ class RegisterEnterprise(Command):
     regency_city: str = Field(description="Kabupaten or kota.")
     district: str = Field(description="Kecamatan.")
     village: str | None = Field(default=None, description="Desa or kelurahan.")
-    founding_year: int | None = None
-    capital: int = Field(ge=0, description="Capital excluding land and buildings, rupiah.")
-    annual_sales: int | None = Field(default=None, ge=0, description="Annual sales, rupiah.")
-    employees: int = Field(default=0, ge=0)
+    founding_year: Whole | None = None
+    capital: Whole = Field(
+        ge=0, le=MAX_RUPIAH, description="Capital excluding land and buildings, rupiah."
+    )
+    annual_sales: Whole | None = Field(
+        default=None, ge=0, le=MAX_RUPIAH, description="Annual sales, rupiah."
+    )
+    employees: Whole = Field(default=0, ge=0, le=MAX_EMPLOYEES)
     centre_id: str = Field(description="PLUT centre, e.g. `kota-mojokerto`.")
-    consent_financing_partners: bool = False
-    consent_marketing: bool = False
+    consent_financing_partners: Flag = False
+    consent_marketing: Flag = False
 
     _profile = field_validator(*_TEXT_FIELDS, *_PLACE_FIELDS, *_NUMBER_FIELDS)(_profile_field)
     _choices = field_validator("preferred_channel", "language", mode="before")(_choice_field)
@@ -83,9 +109,11 @@ class RegisterEnterprise(Command):
 
 
 class UpdateFinancials(Command):
-    capital: int | None = Field(default=None, ge=0, description="Capital, rupiah.")
-    annual_sales: int | None = Field(default=None, ge=0, description="Annual sales, rupiah.")
-    effective_date: date | None = Field(default=None, description="Defaults to today.")
+    capital: Whole | None = Field(default=None, ge=0, le=MAX_RUPIAH, description="Capital, rupiah.")
+    annual_sales: Whole | None = Field(
+        default=None, ge=0, le=MAX_RUPIAH, description="Annual sales, rupiah."
+    )
+    effective_date: Day | None = Field(default=None, description="Defaults to today.")
 
     @model_validator(mode="after")
     def _some_figure(self) -> UpdateFinancials:
@@ -110,8 +138,8 @@ class CorrectProfile(Command):
     regency_city: str | None = None
     district: str | None = None
     village: str | None = None
-    founding_year: int | None = None
-    employees: int | None = Field(default=None, ge=0)
+    founding_year: Whole | None = None
+    employees: Whole | None = Field(default=None, ge=0, le=MAX_EMPLOYEES)
 
     # Also after the choices' own check, so an explicit null is refused here, not later.
     _profile = field_validator(
@@ -125,7 +153,7 @@ class CorrectProfile(Command):
 
 class SetConsent(Command):
     purpose: ConsentPurpose
-    granted: bool
+    granted: Flag
     source: str = Field(default="officer", description="Where it was given, e.g. `form`.")
 
     @field_validator("source")

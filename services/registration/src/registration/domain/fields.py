@@ -6,6 +6,7 @@ corrections on the same rules.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
@@ -13,6 +14,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from plut_shared.contracts.registration import Channel, Language
+from plut_shared.contracts.text import hidden_character_problem, is_blank
 
 from registration.domain.errors import DomainValidationError
 from registration.domain.identity import (
@@ -26,6 +28,13 @@ from registration.domain.profile import Business, Owner, profile_from_values, pr
 
 MAX_TEXT_LENGTH = 200
 EARLIEST_FOUNDING_YEAR = 1900
+# Domain ceilings, far above any UMKM (the medium class ends at Rp50 billion of sales)
+# and below what the store's 64-bit integers hold.
+MAX_RUPIAH = 10**15
+MAX_EMPLOYEES = 1_000_000
+NUMBER_CEILINGS: MappingProxyType[str, int] = MappingProxyType(
+    {"capital": MAX_RUPIAH, "annual_sales": MAX_RUPIAH, "employees": MAX_EMPLOYEES}
+)
 # Short forms officers write for the provinces most centres see.
 PROVINCE_ALIASES: MappingProxyType[str, str] = MappingProxyType(
     {
@@ -42,10 +51,14 @@ E = TypeVar("E", bound=StrEnum)
 
 
 def clean_text(field: str, raw: object) -> str:
+    """One line of visible text, NFC-normalised; tabs and line breaks become spaces."""
     if not isinstance(raw, str):
         raise DomainValidationError(field, f"{field} must be text")
-    text = " ".join(raw.split())
-    if not text:
+    problem = hidden_character_problem(raw, allow_line_breaks=True)
+    if problem is not None:
+        raise DomainValidationError(field, f"{field} {problem}")
+    text = " ".join(unicodedata.normalize("NFC", raw).split())
+    if is_blank(text):
         raise DomainValidationError(field, f"{field} cannot be empty")
     if len(text) > MAX_TEXT_LENGTH:
         raise DomainValidationError(field, f"{field} is longer than {MAX_TEXT_LENGTH} characters")
@@ -70,6 +83,9 @@ def whole_number(field: str, raw: object, minimum: int = 0) -> int:
         raise DomainValidationError(field, f"{field} must be a whole number")
     if raw < minimum:
         raise DomainValidationError(field, f"{field} cannot be less than {minimum}")
+    ceiling = NUMBER_CEILINGS.get(field)
+    if ceiling is not None and raw > ceiling:
+        raise DomainValidationError(field, f"{field} cannot be more than {ceiling}")
     return raw
 
 

@@ -8,12 +8,18 @@ from typing import Any
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from plut_shared.problems import RouteResponses, problem
 from pydantic import BaseModel
 
 from registration.adapters.directory import DuplicateIdentity
 from registration.adapters.import_file import ImportFileError
 from registration.domain.errors import DomainValidationError, EnterpriseErased
-from registration.handlers import CentreNotAllowed, ChangeConflict, NotFound
+from registration.handlers import (
+    CentreNotAllowed,
+    ChangeConflict,
+    IdentityHeldElsewhere,
+    NotFound,
+)
 
 # Starlette renamed the constant (RFC 9110 calls it "Unprocessable Content"); the code stays.
 _UNPROCESSABLE = 422
@@ -30,9 +36,25 @@ class ValidationProblem(BaseModel):
 
 
 class DuplicateProblem(BaseModel):
+    """A 409: a taken identity names its field (and the holder, when the caller may see it);
+    a change that lost a race or hit an erased record has only `detail`."""
+
     detail: str
-    field: str
-    existing_umkm_id: str | None
+    field: str | None = None
+    existing_umkm_id: str | None = None
+
+
+VALIDATION: RouteResponses = {
+    422: {"model": ValidationProblem, "description": "One message per invalid field"}
+}
+FORBIDDEN: RouteResponses = {403: problem("The token's role may not do this, or not here")}
+NOT_FOUND: RouteResponses = {404: problem("Unknown id, or one of another centre: same answer")}
+CONFLICT: RouteResponses = {
+    409: problem(
+        "NIK, NIB or phone already registered, the record changed meanwhile, or was erased",
+        DuplicateProblem,
+    )
+}
 
 
 def field_problems(errors: Sequence[Any]) -> list[dict[str, str]]:
@@ -65,13 +87,17 @@ async def _domain_invalid(request: Request, error: Exception) -> JSONResponse:
 
 
 async def _duplicate(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, DuplicateIdentity)
+    assert isinstance(error, DuplicateIdentity | IdentityHeldElsewhere)
+    # Another centre's enterprise stays unnamed: no id, no centre.
+    existing = error.existing_umkm_id if isinstance(error, DuplicateIdentity) else None
     return _detail(
-        status.HTTP_409_CONFLICT,
-        str(error),
-        field=error.field,
-        existing_umkm_id=error.existing_umkm_id,
+        status.HTTP_409_CONFLICT, str(error), field=error.field, existing_umkm_id=existing
     )
+
+
+async def _unreadable_file(request: Request, error: Exception) -> JSONResponse:
+    # The message also stands alone as `detail`: the file as a whole is refused.
+    return _detail(_UNPROCESSABLE, str(error), errors=[{"field": "file", "message": str(error)}])
 
 
 async def _simple(request: Request, error: Exception) -> JSONResponse:
@@ -81,7 +107,6 @@ async def _simple(request: Request, error: Exception) -> JSONResponse:
         CentreNotAllowed: (status.HTTP_403_FORBIDDEN, "you may not register for this centre"),
         ChangeConflict: (status.HTTP_409_CONFLICT, "the enterprise changed meanwhile; retry"),
         EnterpriseErased: (status.HTTP_409_CONFLICT, str(error)),
-        ImportFileError: (_UNPROCESSABLE, str(error)),
     }[type(error)]
     return _detail(code, detail)
 
@@ -90,5 +115,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _request_invalid)
     app.add_exception_handler(DomainValidationError, _domain_invalid)
     app.add_exception_handler(DuplicateIdentity, _duplicate)
-    for error in (NotFound, CentreNotAllowed, ChangeConflict, EnterpriseErased, ImportFileError):
+    app.add_exception_handler(IdentityHeldElsewhere, _duplicate)
+    app.add_exception_handler(ImportFileError, _unreadable_file)
+    for error in (NotFound, CentreNotAllowed, ChangeConflict, EnterpriseErased):
         app.add_exception_handler(error, _simple)

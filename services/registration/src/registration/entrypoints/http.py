@@ -8,13 +8,10 @@ from typing import Annotated, Any
 from fastapi import (
     APIRouter,
     Depends,
-    File,
     Header,
-    HTTPException,
     Query,
     Request,
     Response,
-    UploadFile,
     status,
 )
 from plut_shared.auth import CurrentPrincipal, Principal, Role
@@ -30,12 +27,11 @@ from registration.domain.commands import (
     SetConsent,
     UpdateFinancials,
 )
-from registration.entrypoints.errors import DuplicateProblem, ValidationProblem
+from registration.entrypoints.errors import CONFLICT, FORBIDDEN, NOT_FOUND, VALIDATION
 from registration.entrypoints.views import (
     AuditEntryView,
     EnterprisePage,
     EnterpriseView,
-    ImportReportView,
 )
 from registration.handlers import Actor, RegistrationHandlers
 
@@ -87,16 +83,20 @@ Reader = Annotated[Actor, Depends(reader)]
 Writer = Annotated[Actor, Depends(writer)]
 Handlers = Annotated[Wiring, Depends(_wiring)]
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Missing or unknown bearer token"},
-    404: {"description": "Unknown id, or an enterprise of another centre"},
-    409: {"model": DuplicateProblem, "description": "NIK, NIB or phone already registered"},
-    422: {"model": ValidationProblem, "description": "One message per invalid field"},
-}
-router = APIRouter(tags=["enterprises"], responses=_ERRORS)
+router = APIRouter(tags=["enterprises"], responses=VALIDATION)
+_CHANGE = FORBIDDEN | NOT_FOUND | CONFLICT
+# Search terms become store regexes, which cannot hold NUL; no control character is useful.
+_ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
+# Far past any centre's registry; a bound keeps the number within the store's integers.
+MAX_OFFSET = 1_000_000
 
 
-@router.post("/enterprises", status_code=status.HTTP_201_CREATED, summary="Register an UMKM")
+@router.post(
+    "/enterprises",
+    status_code=status.HTTP_201_CREATED,
+    summary="Register an UMKM",
+    responses=FORBIDDEN | CONFLICT,
+)
 async def register(command: RegisterEnterprise, actor: Writer, w: Handlers) -> EnterpriseView:
     stored = await w.handlers.register(command, actor)
     return EnterpriseView.of(stored, sees_nik=actor.sees_nik)
@@ -107,11 +107,13 @@ async def search(
     actor: Reader,
     w: Handlers,
     centre_id: str | None = None,
-    sector: str | None = None,
+    sector: Annotated[str | None, Query(max_length=100, pattern=_ONE_LINE)] = None,
     scale_class: ScaleClass | None = None,
-    q: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
+    q: Annotated[
+        str | None, Query(max_length=100, pattern=_ONE_LINE, description="Part of the name")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> EnterprisePage:
     centres = actor.centres
     if centre_id is not None:
@@ -124,12 +126,16 @@ async def search(
     return EnterprisePage(items=items, total=total, limit=limit, offset=offset)
 
 
-@router.get("/enterprises/{umkm_id}", summary="One enterprise")
+@router.get("/enterprises/{umkm_id}", summary="One enterprise", responses=NOT_FOUND)
 async def read(umkm_id: str, actor: Reader, w: Handlers) -> EnterpriseView:
     return EnterpriseView.of(await w.handlers.read(umkm_id, actor), sees_nik=actor.sees_nik)
 
 
-@router.patch("/enterprises/{umkm_id}", summary="Correct the profile (right to rectification)")
+@router.patch(
+    "/enterprises/{umkm_id}",
+    summary="Correct the profile (right to rectification)",
+    responses=_CHANGE,
+)
 async def correct(
     umkm_id: str, command: CorrectProfile, actor: Writer, w: Handlers
 ) -> EnterpriseView:
@@ -138,7 +144,9 @@ async def correct(
 
 
 @router.patch(
-    "/enterprises/{umkm_id}/financials", summary="New capital or sales; recomputes the class"
+    "/enterprises/{umkm_id}/financials",
+    summary="New capital or sales; recomputes the class",
+    responses=_CHANGE,
 )
 async def update_financials(
     umkm_id: str, command: UpdateFinancials, actor: Writer, w: Handlers
@@ -147,7 +155,11 @@ async def update_financials(
     return EnterpriseView.of(stored, sees_nik=actor.sees_nik)
 
 
-@router.post("/enterprises/{umkm_id}/consents", summary="Give or withdraw consent for a purpose")
+@router.post(
+    "/enterprises/{umkm_id}/consents",
+    summary="Give or withdraw consent for a purpose",
+    responses=_CHANGE,
+)
 async def set_consent(
     umkm_id: str, command: SetConsent, actor: Writer, w: Handlers
 ) -> EnterpriseView:
@@ -155,35 +167,31 @@ async def set_consent(
     return EnterpriseView.of(stored, sees_nik=actor.sees_nik)
 
 
-@router.get("/enterprises/{umkm_id}/export", summary="All data held on the owner, as JSON")
+@router.get(
+    "/enterprises/{umkm_id}/export",
+    summary="All data held on the owner, as JSON",
+    responses=FORBIDDEN | NOT_FOUND,
+)
 async def export(umkm_id: str, actor: Writer, w: Handlers) -> dict[str, Any]:
     return await w.handlers.export(umkm_id, actor)
 
 
-@router.post("/enterprises/{umkm_id}/erase", summary="Anonymise the owner; statistics are kept")
+@router.post(
+    "/enterprises/{umkm_id}/erase",
+    summary="Anonymise the owner; statistics are kept",
+    responses=_CHANGE,
+)
 async def erase(umkm_id: str, actor: Writer, w: Handlers) -> EnterpriseView:
     stored = await w.handlers.erase(umkm_id, actor)
     return EnterpriseView.of(stored, sees_nik=actor.sees_nik)
 
 
-@router.post("/enterprises/import", summary="Register many UMKM from a CSV or XLSX file")
-async def import_file(
-    actor: Writer,
-    w: Handlers,
-    file: Annotated[UploadFile, File(description="CSV (`,` or `;`) or XLSX, header in row 1")],
-    centre_id: Annotated[str | None, Query(description="Centre for rows without one")] = None,
-) -> ImportReportView:
-    limit = w.settings.import_max_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, f"file over {limit} bytes")
-    if centre_id is None and actor.centres is not None and len(actor.centres) == 1:
-        (centre_id,) = actor.centres
-    report = await w.importer.run(data, file.filename or "", centre_id, actor)
-    return ImportReportView.of(report)
-
-
-@router.get("/audit", tags=["audit"], summary="Who read or changed which enterprise, and when")
+@router.get(
+    "/audit",
+    tags=["audit"],
+    summary="Who read or changed which enterprise, and when",
+    responses=FORBIDDEN,
+)
 async def audit(
     actor: Annotated[Actor, Depends(auditor)],
     w: Handlers,

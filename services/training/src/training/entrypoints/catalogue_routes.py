@@ -12,7 +12,7 @@ from training.entrypoints.views import CourseView, EnterpriseView, SessionView
 
 router = APIRouter(responses=READ_ERRORS)
 Limit = Annotated[int, Query(ge=1, le=100)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=100_000)]
 
 
 @router.post(

@@ -22,10 +22,6 @@ from training.handlers.common import CentreNotAllowed, ChangeConflict, NotFound
 _UNPROCESSABLE = 422
 
 
-class Problem(BaseModel):
-    detail: str
-
-
 class FieldProblem(BaseModel):
     field: str
     message: str

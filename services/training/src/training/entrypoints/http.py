@@ -8,9 +8,10 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request, Response
 from plut_shared.auth import CurrentPrincipal, Principal, Role
 from plut_shared.contracts import new_event_id
+from plut_shared.problems import Problem
 
 from training.config import TrainingSettings
-from training.entrypoints.errors import ConflictProblem, Problem, ValidationProblem
+from training.entrypoints.errors import ConflictProblem, ValidationProblem
 from training.handlers.catalogue import CatalogueHandlers
 from training.handlers.common import Actor
 from training.handlers.enrolment import EnrolmentHandlers
@@ -62,13 +63,12 @@ Reader = Annotated[Actor, Depends(reader)]
 Writer = Annotated[Actor, Depends(writer)]
 Services = Annotated[Wiring, Depends(_wiring)]
 
+# 400, 401 and 413 are documented on every route by the shared door (plut_shared.problems).
 READ_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": Problem, "description": "Missing, unknown or expired bearer token"},
     404: {"model": Problem, "description": "Unknown id, or one of another centre"},
     422: {"model": ValidationProblem, "description": "One message per invalid field"},
 }
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = READ_ERRORS | {
     403: {"model": Problem, "description": "A viewer, or a centre the caller does not serve"},
     409: {"model": ConflictProblem, "description": "The state does not allow it (see detail)"},
-    413: {"model": Problem, "description": "Request body over the configured limit"},
 }

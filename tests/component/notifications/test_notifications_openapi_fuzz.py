@@ -1,0 +1,26 @@
+"""Generated requests from the OpenAPI document: no 5xx, every answer as documented."""
+
+from __future__ import annotations
+
+import asyncio
+
+from notifications.bootstrap import create_app
+
+from tests.component.notifications.service import OFFICER, settings_for, token_registry
+from tests.support import openapi_fuzz
+from tests.support.live_server import serving
+
+# Per operation and mode (fitting / not fitting the document); a few seconds on 2 busy cores.
+MAX_EXAMPLES = 25
+
+
+async def test_the_notifications_api_answers_as_its_openapi_document_says(
+    infra, own_vhost_url: str, database_name: str, smtp_sink, provider
+):
+    settings = settings_for(own_vhost_url, infra.mongo_url, database_name, smtp_sink, provider)
+    with serving(create_app(settings, token_registry())) as base_url:
+        schema = openapi_fuzz.load(base_url, OFFICER)
+        outcome = await asyncio.to_thread(openapi_fuzz.run, schema, max_examples=MAX_EXAMPLES)
+
+    assert outcome.failures == [], "\n\n".join(outcome.failures)
+    assert outcome.statuses[200] > 0 and outcome.statuses[404] > 0, outcome.statuses
