@@ -64,5 +64,13 @@ class BackgroundLoop:
                 log.warning("%s round failed; retrying", self.name, exc_info=True)
                 wait = self._retry_pause
             self.rounds += 1
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._interval if wait is None else wait)
+            await self._until_woken(self._interval if wait is None else wait)
+
+    async def _until_woken(self, seconds: float) -> None:
+        # Not `asyncio.wait_for`: on Python 3.11 it returns normally when `stop`
+        # cancels the loop just as a `wake` ends the wait, so the loop would go
+        # on and `stop` would wait for it forever. `asyncio.timeout` passes the
+        # cancellation on.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._wake.wait()

@@ -111,15 +111,15 @@ async def test_a_number_too_big_for_the_store_rejects_its_row_and_the_import_com
 async def test_a_row_the_store_refuses_is_rejected_and_the_rest_is_reported_and_audited(
     app: FastAPI, client: httpx.AsyncClient
 ):
-    repository = app.state.registration.handlers.repository
-    original = repository.add
+    records = app.state.registration.handlers.records
+    original = records.add
 
-    async def refuse_one(enterprise, events, similar):
-        if enterprise.business.name == "Warung Ditolak":
+    async def refuse_one(record, cause):
+        if record.enterprise.business.name == "Warung Ditolak":
             raise OverflowError("MongoDB can only handle up to 8-byte ints")
-        await original(enterprise, events, similar)
+        return await original(record, cause)
 
-    repository.add = refuse_one
+    records.add = refuse_one
     data = x.workbook([HEADER, _row("Satu"), _row("Ditolak"), _row("Tiga")])
 
     response = await _upload(client, data)

@@ -18,12 +18,15 @@ def test_whatsapp_first_owners_fall_back_to_sms_then_email():
 
 
 def test_a_channel_the_owner_opted_out_of_is_skipped_even_if_preferred():
-    owner = contact(preferred_channel=WA).opt_out(WA)
+    owner = contact(preferred_channel=WA)
+    owner.opt_out(WA)
     assert channel_order(owner) == [SMS, EMAIL]
 
 
 def test_opting_back_in_restores_the_channel():
-    owner = contact(preferred_channel=WA).opt_out(WA).opt_in(WA)
+    owner = contact(preferred_channel=WA)
+    owner.opt_out(WA)
+    owner.opt_in(WA)
     assert channel_order(owner) == [WA, SMS, EMAIL]
 
 
@@ -32,9 +35,12 @@ def test_an_owner_without_email_is_reached_by_phone_only():
 
 
 def test_an_owner_with_only_an_email_is_reached_by_email():
-    owner = contact().with_changes({"phone": None})
+    owner = contact()
+    owner.update_profile({"phone": None})
     assert channel_order(owner) == [EMAIL]
 
 
 def test_an_erased_owner_is_not_reached_at_all():
-    assert channel_order(contact().erased()) == []
+    owner = contact()
+    owner.erase()
+    assert channel_order(owner) == []

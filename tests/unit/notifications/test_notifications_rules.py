@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from notifications.domain.rendering import LANGUAGES, template_files
 from notifications.domain.rules import (
-    CANCELS_PENDING,
+    CANCELS_WAITING,
     RULES,
     TEMPLATES,
     PayloadLike,
@@ -159,7 +159,7 @@ def test_a_naive_session_start_is_refused():
 
 
 def test_a_cancelled_enrollment_cancels_its_pending_reminder():
-    assert CANCELS_PENDING["training.enrollment.cancelled"] == {"training_reminder"}
+    assert CANCELS_WAITING["training.enrollment.cancelled"] == {"training_reminder"}
 
 
 def test_the_service_subscribes_to_every_event_a_rule_needs():

@@ -32,13 +32,15 @@ class MemoryDirectory:
         mine = self.mapper.to_document(record)[KEY_FIELD[name]]
         for umkm_id, doc in self.store.documents.items():
             if umkm_id != record.umkm_id and doc[KEY_FIELD[name]] == mine:
-                return DuplicateIdentity(name, umkm_id)
+                return DuplicateIdentity(name, umkm_id, doc["centre_id"])
         return DuplicateIdentity("identity", None)
 
-    async def names_in_villages(self, village_keys: list[str]) -> dict[str, list[tuple[str, str]]]:
+    async def names_in_villages(
+        self, village_keys: list[str], centre_id: str
+    ) -> dict[str, list[tuple[str, str]]]:
         names: dict[str, list[tuple[str, str]]] = {}
         for umkm_id, doc in self.store.documents.items():
-            if doc["village_key"] in village_keys:
+            if doc["village_key"] in village_keys and doc["centre_id"] == centre_id:
                 names.setdefault(doc["village_key"], []).append((umkm_id, doc["business"]["name"]))
         return names
 
@@ -52,6 +54,14 @@ class MemoryDirectory:
             and (where.centre_ids is None or doc["centre_id"] in where.centre_ids)
         ]
         return found[offset : offset + limit], len(found)
+
+
+class MemoryReports:
+    def __init__(self) -> None:
+        self.saved: dict[str, tuple[Any, list[dict[str, Any]]]] = {}
+
+    async def save(self, summary: Any, outcomes: list[dict[str, Any]]) -> None:
+        self.saved[summary.import_id] = (summary, outcomes)
 
 
 class MemoryAudit:

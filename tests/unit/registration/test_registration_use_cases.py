@@ -12,10 +12,10 @@ from registration.domain.commands import (
     UpdateFinancials,
 )
 from registration.domain.errors import EnterpriseErased
-from registration.handlers import CentreNotAllowed, NotFound
+from registration.handlers import CentreNotAllowed, IdentityHeldElsewhere, NotFound
 
 from tests.component.registration.examples import registration
-from tests.unit.registration.fakes import officer, wired
+from tests.unit.registration.fakes import MemoryReports, officer, wired
 
 
 def command(**changes) -> RegisterEnterprise:
@@ -145,10 +145,18 @@ async def test_an_import_registers_rows_through_the_same_use_case_and_twice_crea
         for n, r in enumerate(rows)
     ]
     data = (header + "".join(lines)).encode()
-    importer = BulkImporter(handlers)
+    importer = BulkImporter(handlers, MemoryReports())  # type: ignore[arg-type]
     first = await importer.run(data, "umkm.csv", None, officer())
     again = await importer.run(data, "umkm.csv", None, officer())
     assert len(first.created) == 3 and first.errors == []
     assert again.created == {} and {e.field for e in again.errors} == {"nik"}
     assert len(store.events_of("registration.umkm.registered")) == 3
     assert audit.actions().count("import") == 3
+
+
+async def test_another_centres_identity_is_refused_without_naming_its_enterprise() -> None:
+    handlers, _, _ = wired()
+    theirs = await handlers.register(command(centre_id="malang"), officer("malang"))
+    with pytest.raises(IdentityHeldElsewhere) as refused:
+        await handlers.register(command(nik=theirs.enterprise.owner.nik), officer())
+    assert theirs.umkm_id not in str(refused.value) and "malang" not in str(refused.value)

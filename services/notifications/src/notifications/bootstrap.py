@@ -1,4 +1,4 @@
-"""Composition root: settings, store, broker, channels, handlers, dispatcher, API.
+"""Composition root: settings, aggregate stores, broker, channels, handlers, dispatcher, API.
 
 Nothing is created at import time; `create_app` builds one service instance.
 Tests pass their own settings, tokens, clock or channels.
@@ -24,14 +24,17 @@ from notifications.adapters.channels import (
     WhatsAppChannel,
     provider_client,
 )
-from notifications.adapters.contact_book import ContactBook
-from notifications.adapters.messages import MessageStore
+from notifications.adapters.contact_book import CONTACTS, ContactMapper
+from notifications.adapters.message_queries import StoredMessageQueries
+from notifications.adapters.messages import MESSAGES, MessageMapper
 from notifications.config import NotificationsSettings
 from notifications.dispatcher import Dispatcher
 from notifications.domain.clock import Clock, SystemClock
-from notifications.domain.delivery import RetryPolicy
-from notifications.entrypoints.http import build_router
+from notifications.domain.delivery import DeliveryRetryPolicy
+from notifications.entrypoints.http import install_error_answers, router
 from notifications.handlers import NotificationHandlers
+from notifications.operations import Operations
+from notifications.sending import Sender
 
 SERVICE = "notifications"
 EVENTS = ConsumerQueue("events", ("registration.#", "training.#", "financing.#"))
@@ -46,7 +49,7 @@ def create_app(
     settings = settings or NotificationsSettings()
     tokens = tokens if tokens is not None else TokenRegistry.from_settings(AuthSettings())
     clock = clock or SystemClock()
-    host = build_host(SERVICE, settings, queues=(EVENTS,), outbox_collections=["messages"])
+    host = build_host(SERVICE, settings, queues=(EVENTS,))
     if channels is None:
         client = provider_client(
             settings.provider_base_url,
@@ -55,20 +58,33 @@ def create_app(
         )
         host.on_stop.append(client.aclose)
         channels = default_channels(settings, client)
-    contacts = ContactBook(host.db["contacts"], host.locks)
-    messages = MessageStore(host.db["messages"], host.writer)
-    dispatcher = _dispatcher(settings, messages, contacts, channels, clock)
-    handlers = NotificationHandlers(contacts, messages, clock, dispatcher.wake)
+    contacts = host.aggregates(CONTACTS, ContactMapper())
+    messages = host.aggregates(MESSAGES, MessageMapper())
+    queries = StoredMessageQueries(messages.collection)
+    sender = Sender(messages, contacts, channels, clock, retry_policy(settings))
+    dispatcher = Dispatcher(
+        messages,
+        queries,
+        sender,
+        clock,
+        poll_interval=settings.dispatch_poll_interval_s,
+        concurrency=settings.dispatch_concurrency,
+        lease=timedelta(seconds=settings.send_lease_s),
+        shutdown_grace=settings.dispatch_shutdown_grace_s,
+    )
+    handlers = NotificationHandlers(contacts, messages, queries, clock, dispatcher.wake)
     host.messaging.consume("events", handlers.routes())
-    _lifecycle(host, messages, dispatcher)
+    _lifecycle(host, queries, dispatcher)
     app = create_service_app(
         host,
         title="PLUT notifications",
         description="WhatsApp, SMS and email to UMKM owners, in Bahasa Indonesia or English.",
-        routers=[build_router(contacts, messages, clock, dispatcher.wake)],
+        routers=[router],
         tokens=tokens,
     )
+    app.state.notifications = Operations(contacts, messages, queries, clock, dispatcher.wake)
     app.state.dispatcher = dispatcher
+    install_error_answers(app)
     return app
 
 
@@ -92,33 +108,16 @@ def default_channels(
     }
 
 
-def _dispatcher(
-    settings: NotificationsSettings,
-    messages: MessageStore,
-    contacts: ContactBook,
-    channels: Mapping[Channel, ChannelAdapter],
-    clock: Clock,
-) -> Dispatcher:
-    policy = RetryPolicy(
+def retry_policy(settings: NotificationsSettings) -> DeliveryRetryPolicy:
+    return DeliveryRetryPolicy(
         max_attempts=settings.max_attempts,
         backoff_base=timedelta(seconds=settings.backoff_base_s),
         backoff_max=timedelta(seconds=settings.backoff_max_s),
     )
-    return Dispatcher(
-        messages,
-        contacts,
-        channels,
-        clock,
-        policy,
-        poll_interval=settings.dispatch_poll_interval_s,
-        concurrency=settings.dispatch_concurrency,
-        lease=timedelta(seconds=settings.send_lease_s),
-        shutdown_grace=settings.dispatch_shutdown_grace_s,
-    )
 
 
-def _lifecycle(host: ServiceHost, messages: MessageStore, dispatcher: Dispatcher) -> None:
-    host.on_start.append(messages.create_indexes)
+def _lifecycle(host: ServiceHost, queries: StoredMessageQueries, dispatcher: Dispatcher) -> None:
+    host.on_start.append(queries.create_indexes)
     host.on_start.append(dispatcher.start)
     # Stopped before the consumers: a handler may still call wake(), which only sets a flag.
     host.on_stop.insert(0, dispatcher.stop)

@@ -1,37 +1,35 @@
 """The dispatcher: sends due messages, one claim at a time, and records each outcome.
 
-A background task started with the service. It wakes when a message is
+A `BackgroundLoop` started with the service. It wakes when a message is
 scheduled (`wake`) and otherwise polls, so deferred messages (quiet hours,
-reminders, retries) go out when due without a timer per message.
+reminders, retries) go out when due without a timer per message. Sends run
+as tasks of their own: a slow provider holds up only its own messages.
 
-Exactly once per (event, owner, channel): the message `_id` is deterministic
+Exactly once per (event, owner, channel): the message id is deterministic
 (a redelivered event finds it already scheduled), a message is claimed
-(`sending`, with a lease) by a versioned write before it is sent, and the
-idempotency key given to the provider is `<message id>:<channel>`. If the
-process dies after the provider accepted a message but before the outcome was
-written, the lease runs out and the message is sent again with the same key:
-the WhatsApp/SMS provider drops the repeat. (An SMTP server has no such key;
-the stable Message-ID lets mail systems spot the duplicate.)
+(`sending`, with a lease) by a compare-and-swap write before it is sent, so
+of two replicas that see it due only one takes it, and the idempotency key
+given to the provider is `<message id>:<channel>`. If the process dies after
+the provider accepted a message but before the outcome was written, the lease
+runs out and the message is sent again with the same key: the WhatsApp/SMS
+provider drops the repeat. (An SMTP server has no such key; the stable
+Message-ID lets mail systems spot the duplicate.)
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
-from collections.abc import Mapping
 from datetime import timedelta
 
-from plut_shared.contracts.registration import Channel
+from plut_shared.background import BackgroundLoop
 from plut_shared.logs import log_context
+from plut_shared.messaging import Aggregates, Cause
 
-from notifications.adapters import transitions as t
-from notifications.adapters.contact_book import ContactBook
-from notifications.adapters.delivery import ChannelAdapter
-from notifications.adapters.messages import Document, MessageStore
+from notifications.adapters.message_queries import MessageQueries
 from notifications.domain.clock import Clock
-from notifications.domain.delivery import RetryPolicy
+from notifications.domain.message import Message
 from notifications.sending import Sender
 
 log = logging.getLogger(__name__)
@@ -40,11 +38,10 @@ log = logging.getLogger(__name__)
 class Dispatcher:
     def __init__(
         self,
-        messages: MessageStore,
-        contacts: ContactBook,
-        channels: Mapping[Channel, ChannelAdapter],
+        messages: Aggregates[Message],
+        queries: MessageQueries,
+        sender: Sender,
         clock: Clock,
-        policy: RetryPolicy,
         *,
         poll_interval: float,
         concurrency: int = 10,
@@ -52,29 +49,26 @@ class Dispatcher:
         shutdown_grace: float = 10.0,
     ) -> None:
         self._messages = messages
+        self._queries = queries
+        self._sender = sender
         self._clock = clock
-        self._sender = Sender(messages, contacts, channels, clock, policy)
-        self._poll_interval = poll_interval
         self._concurrency = concurrency
         self._lease = lease
         self._shutdown_grace = shutdown_grace
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        # Sends in flight, by message id: a slow provider holds up only its own messages.
+        self._loop = BackgroundLoop(
+            "dispatcher", self._round, interval=poll_interval, retry_pause=poll_interval
+        )
+        # Sends in flight, by message id.
         self._in_flight: dict[str, asyncio.Task[None]] = {}
 
     def wake(self) -> None:
-        self._wake.set()
+        self._loop.wake()
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="notifications-dispatcher")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.stop()
         sends = list(self._in_flight.values())
         if sends:
             # Let sends finish; one cut short stays `sending` and is retaken after
@@ -84,56 +78,55 @@ class Dispatcher:
                 send.cancel()
             await asyncio.gather(*unfinished, return_exceptions=True)
 
-    async def _run(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_interval)
-            self._wake.clear()
-            try:
-                self._launch(await self._due())
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                # Store unreachable or a bug: the messages stay due for the next round.
-                log.warning("dispatch round failed", exc_info=True)
-
     async def dispatch_due(self) -> int:
-        """One round, waiting for its sends; returns how many messages it took."""
+        """One round, waiting for its sends; returns how many due messages it took up."""
         sends = self._launch(await self._due())
         await asyncio.gather(*sends)
         return len(sends)
 
-    async def _due(self) -> list[Document]:
+    async def _round(self) -> None:
+        # A store that is away makes the round fail: the loop logs it and tries
+        # again; the messages stay due.
+        self._launch(await self._due())
+
+    async def _due(self) -> list[Message]:
         room = self._concurrency - len(self._in_flight)
         if room <= 0:
             return []
-        due = await self._messages.due(self._clock.now(), room + len(self._in_flight))
-        return [doc for doc in due if doc["_id"] not in self._in_flight][:room]
+        due = await self._queries.due(self._clock.now(), room + len(self._in_flight))
+        return [message for message in due if message.message_id not in self._in_flight][:room]
 
-    def _launch(self, documents: list[Document]) -> list[asyncio.Task[None]]:
+    def _launch(self, messages: list[Message]) -> list[asyncio.Task[None]]:
         sends = []
-        for document in documents:
-            send = asyncio.create_task(self._guarded(document))
-            self._in_flight[document["_id"]] = send
-            send.add_done_callback(functools.partial(self._finished, document["_id"]))
+        for message in messages:
+            send = asyncio.create_task(self._guarded(message))
+            self._in_flight[message.message_id] = send
+            send.add_done_callback(functools.partial(self._finished, message.message_id))
             sends.append(send)
         return sends
 
     def _finished(self, message_id: str, _: asyncio.Task[None]) -> None:
         self._in_flight.pop(message_id, None)
-        self._wake.set()  # room for the next due message
+        self._loop.wake()  # room for the next due message
 
-    async def _guarded(self, document: Document) -> None:
-        with log_context(message_id=document["_id"], correlation_id=document["correlation_id"]):
+    async def _guarded(self, message: Message) -> None:
+        with log_context(message_id=message.message_id, correlation_id=message.correlation_id):
             try:
-                await self._take(document)
+                claimed = await self.claim(message)
+                if claimed is not None:
+                    await self._sender.send(claimed)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("message dispatch failed; it stays due")
 
-    async def _take(self, document: Document) -> None:
-        claimed = await self._messages.claim(document, t.claimed(self._clock.now() + self._lease))
-        if claimed is None:
-            return  # another replica has it
-        await self._sender.send(claimed)
+    async def claim(self, message: Message) -> Message | None:
+        """Take `message` for one send; None when it is not due any more or another has it."""
+        now = self._clock.now()
+        lease_until = now + self._lease
+
+        def take(current: Message) -> Message | None:
+            return current if current.claim(now, lease_until) else None
+
+        cause = Cause(message.correlation_id, message.causation_event_id)
+        return await self._messages.change(message.message_id, take, cause)

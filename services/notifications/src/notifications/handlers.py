@@ -1,9 +1,10 @@
 """Event handlers: keep the contact book, schedule messages. They never send.
 
-Each handler is idempotent on its own: contact book writes go through
-`apply_once`, and a message `_id` is derived from (event id, template), so a
-redelivered event finds its messages already scheduled. Sending is the
-dispatcher's job; a handler only wakes it.
+Each handler is idempotent on its own: contact book changes are applied once
+per event (`apply_event` records the event id in the same write), and a
+message id is derived from (event id, template), so a redelivered event finds
+its messages already scheduled. Sending is the dispatcher's job; a handler
+only wakes it.
 """
 
 from __future__ import annotations
@@ -13,30 +14,23 @@ from collections.abc import Callable
 from typing import Any
 
 from plut_shared.contracts import Envelope
-from plut_shared.contracts.registration import (
-    UmkmConsentChanged,
-    UmkmErased,
-    UmkmProfileUpdated,
-    UmkmRegistered,
-)
-from plut_shared.messaging import Handler
+from plut_shared.contracts.registration import UmkmErased, UmkmProfileUpdated, UmkmRegistered
+from plut_shared.messaging import AggregateExists, Aggregates, Cause, Handler, InvalidMessage
 
-from notifications.adapters import transitions as t
-from notifications.adapters.contact_book import ContactBook
-from notifications.adapters.messages import MessageStore
+from notifications.adapters.message_queries import MessageQueries
 from notifications.domain.channels import channel_order
 from notifications.domain.clock import Clock
 from notifications.domain.contacts import Contact
 from notifications.domain.delivery import CancelReason
+from notifications.domain.message import Message
 from notifications.domain.payloads import storable
 from notifications.domain.quiet_hours import next_send_time
 from notifications.domain.rules import (
-    CANCELS_PENDING,
+    CANCELS_WAITING,
     Rule,
     as_fields,
     due_at,
     event_types,
-    message_id,
     rules_for,
 )
 
@@ -44,61 +38,64 @@ log = logging.getLogger(__name__)
 
 REGISTERED = "registration.umkm.registered"
 PROFILE_UPDATED = "registration.umkm.profile_updated"
-CONSENT_CHANGED = "registration.umkm.consent_changed"
 ERASED = "registration.umkm.erased"
 
 
 class NotificationHandlers:
     def __init__(
         self,
-        contacts: ContactBook,
-        messages: MessageStore,
+        contacts: Aggregates[Contact],
+        messages: Aggregates[Message],
+        queries: MessageQueries,
         clock: Clock,
         wake: Callable[[], None],
     ) -> None:
         self._contacts = contacts
         self._messages = messages
+        self._queries = queries
         self._clock = clock
         self._wake = wake
 
     def routes(self) -> dict[str, Handler]:
+        """Handler per event type; other events on the queue (consents, say) are not ours."""
         routes: dict[str, Handler] = {event_type: self.schedule for event_type in event_types()}
         routes.update(
             {
                 REGISTERED: self.on_registered,
                 PROFILE_UPDATED: self.on_profile_updated,
-                CONSENT_CHANGED: self.on_consent_changed,
                 ERASED: self.on_erased,
             }
         )
         return routes
 
     async def on_registered(self, envelope: Envelope, payload: UmkmRegistered) -> None:
-        contact = Contact.from_registered(payload, envelope.centre_id)
-        consents = payload.consents.model_dump()
-        await self._contacts.register(contact, consents, envelope.event_id)
+        await self._contacts.apply_event(
+            payload.umkm_id,
+            envelope,
+            lambda contact: contact.register(payload),
+            create=lambda: Contact.from_registered(payload, envelope.centre_id),
+        )
         await self.schedule(envelope, payload)
 
     async def on_profile_updated(self, envelope: Envelope, payload: UmkmProfileUpdated) -> None:
-        await self._contacts.change(
-            payload.umkm_id,
-            lambda contact: contact.with_changes(payload.changed),
-            envelope.event_id,
-        )
-
-    async def on_consent_changed(self, envelope: Envelope, payload: UmkmConsentChanged) -> None:
-        consents = payload.consents.model_dump()
-        await self._contacts.set_consents(payload.umkm_id, consents, envelope.event_id)
+        try:
+            await self._contacts.apply_event(
+                payload.umkm_id, envelope, lambda contact: contact.update_profile(payload.changed)
+            )
+        except ValueError as error:  # names the field, never the value
+            raise InvalidMessage(str(error)) from None
 
     async def on_erased(self, envelope: Envelope, payload: UmkmErased) -> None:
         # Contact first: from here on the dispatcher has nowhere to send to.
-        await self._contacts.erase(payload.umkm_id, envelope.centre_id, envelope.event_id)
-        now = self._clock.now()
-        for document_id in await self._messages.ids_for_enterprise(payload.umkm_id):
-            await self._messages.modify(
-                document_id,
-                lambda doc: None if "erased_at" in doc else t.scrubbed(doc, now),
-            )
+        await self._contacts.apply_event(
+            payload.umkm_id,
+            envelope,
+            lambda contact: contact.erase(),
+            create=lambda: Contact.tombstone(payload.umkm_id, envelope.centre_id),
+        )
+        now, cause = self._clock.now(), Cause.of(envelope)
+        for message_id in await self._queries.ids_of_owner(payload.umkm_id):
+            await self._messages.change(message_id, lambda m: m.scrub(now), cause)
         log.info("owner erased from the contact book and message history")
 
     async def schedule(self, envelope: Envelope, payload: Any) -> None:
@@ -109,7 +106,7 @@ class NotificationHandlers:
         contact = await self._contacts.get(str(umkm_id))
         if contact is not None and contact.is_erased:
             return  # a late event about an erased owner: nobody to tell
-        await self._cancel_made_pointless(envelope.event_type, str(umkm_id), fields)
+        await self._cancel_made_pointless(envelope, str(umkm_id), fields)
         scheduled = 0
         for rule in rules_for(envelope.event_type, payload):
             scheduled += await self._schedule_one(envelope, payload, rule, contact)
@@ -126,33 +123,30 @@ class NotificationHandlers:
         channels = channel_order(contact) if contact is not None else []
         if channels:
             due = next_send_time(due, channels[0], rule.urgent)
-        document = t.new_message(
-            message_id=message_id(envelope.event_id, rule.template),
-            envelope=envelope,
-            template=rule.template,
-            urgent=rule.urgent,
-            payload=storable(payload),
+        message = Message.schedule(
+            envelope,
+            rule,
+            storable(payload),
             language=str(contact.language) if contact is not None else "id",
             channels=[str(channel) for channel in channels],
             due_at=due,
             now=now,
         )
-        return int(await self._messages.schedule(document))
+        try:
+            await self._messages.add(message, Cause.of(envelope))
+        except AggregateExists:
+            return 0  # a redelivered event: scheduled the first time
+        return 1
 
-    async def _cancel_made_pointless(self, event_type: str, umkm_id: str, fields: Any) -> None:
-        templates = CANCELS_PENDING.get(event_type)
+    async def _cancel_made_pointless(self, envelope: Envelope, umkm_id: str, fields: Any) -> None:
+        templates = CANCELS_WAITING.get(envelope.event_type)
         if not templates:
             return
-        now = self._clock.now()
-        session = fields.get("session_id")
-        for document_id in await self._messages.pending(
-            umkm_id, sorted(templates), session_id=session
-        ):
-            await self._messages.modify(
-                document_id,
-                lambda doc: (
-                    t.cancelled(CancelReason.SUPERSEDED, now)
-                    if doc["state"] in ("scheduled", "retrying")
-                    else None
-                ),
+        now, cause = self._clock.now(), Cause.of(envelope)
+        waiting = await self._queries.waiting(
+            umkm_id, sorted(templates), session_id=fields.get("session_id")
+        )
+        for message_id in waiting:
+            await self._messages.change(
+                message_id, lambda m: m.cancel(CancelReason.SUPERSEDED, now), cause
             )

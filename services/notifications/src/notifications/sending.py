@@ -3,51 +3,52 @@
 The message is rendered from the contact book at send time, so an address
 changed since scheduling is used, an opt-out is honoured, and an erased owner
 gets nothing. Recipient addresses and texts are never logged or stored.
+Every outcome is one change of the `Message` aggregate, written only while the
+message is still `sending` (erasure may have scrubbed it meanwhile: the
+outcome is applied on top of that).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 from plut_shared.contracts.registration import Channel
+from plut_shared.messaging import Aggregates, Cause
 
-from notifications.adapters import transitions as t
-from notifications.adapters.contact_book import ContactBook
 from notifications.adapters.delivery import (
     ChannelAdapter,
     PermanentDeliveryError,
     TransientDeliveryError,
 )
-from notifications.adapters.messages import Document, MessageStore
 from notifications.domain.channels import channel_order
 from notifications.domain.clock import Clock
 from notifications.domain.contacts import Contact
-from notifications.domain.delivery import (
-    CancelReason,
-    GiveUpChannel,
-    RetryPolicy,
-    State,
-    after_transient_failure,
-    next_channel,
-)
+from notifications.domain.delivery import DeliveryRetryPolicy, next_channel
+from notifications.domain.message import Message
 from notifications.domain.payloads import typed
 from notifications.domain.quiet_hours import next_send_time
 from notifications.domain.rendering import RenderedMessage, RenderingError, message_context, render
 
 log = logging.getLogger(__name__)
 
-NO_CONTACT = "contact"  # attempts counter key while the owner's details have not arrived
+R = TypeVar("R")
+
+
+def idempotency_key(message: Message, channel: Channel) -> str:
+    """What the provider drops a repeat by: one per message and channel."""
+    return f"{message.message_id}:{channel}"
 
 
 class Sender:
     def __init__(
         self,
-        messages: MessageStore,
-        contacts: ContactBook,
+        messages: Aggregates[Message],
+        contacts: Aggregates[Contact],
         channels: Mapping[Channel, ChannelAdapter],
         clock: Clock,
-        policy: RetryPolicy,
+        policy: DeliveryRetryPolicy,
     ) -> None:
         self._messages = messages
         self._contacts = contacts
@@ -55,87 +56,65 @@ class Sender:
         self._clock = clock
         self._policy = policy
 
-    async def send(self, message: Document) -> None:
-        contact = await self._contacts.get(message["umkm_id"])
+    async def send(self, message: Message) -> None:
+        """Send a message this process has claimed, or settle why it cannot go now."""
+        contact = await self._contacts.get(message.umkm_id)
         now = self._clock.now()
         if contact is None:
-            await self._wait_for_contact(message)
+            await self._record(message, lambda m: m.no_contact_yet(now, self._policy))
             return
         if contact.is_erased:
-            await self._record(message, t.cancelled(CancelReason.ERASED, now))
+            await self._record(message, lambda m: m.owner_erased(now))
             return
         usable = [c for c in channel_order(contact) if c in self._channels]
-        channel = next_channel(usable, message.get("exhausted_channels", []))
+        channel = next_channel(usable, message.exhausted_channels)
         if channel is None:
-            await self._no_channel_left(message)
+            await self._record(message, lambda m: m.no_channel_left(now))
             return
-        when = next_send_time(now, channel, message["urgent"])
+        when = next_send_time(now, channel, message.urgent)
         if when > now:
-            await self._record(message, t.deferred(when))
+            await self._record(message, lambda m: m.defer(when))
             return
         await self._deliver(message, contact, channel)
 
-    async def _deliver(self, message: Document, contact: Contact, channel: Channel) -> None:
+    async def _deliver(self, message: Message, contact: Contact, channel: Channel) -> None:
         address = contact.address(channel)
         assert address is not None  # channel_order only offers channels with an address
+        name = str(channel)  # what the message records: a plain string
         try:
             rendered = self._render(message, contact)
             receipt = await self._channels[channel].send(
-                address, rendered, idempotency_key=f"{message['_id']}:{channel}"
+                address, rendered, idempotency_key=idempotency_key(message, channel)
             )
         except TransientDeliveryError as error:
-            await self._transient(message, channel, str(error), error.retry_after)
+            await self._transient(message, name, str(error), error.retry_after)
         except (PermanentDeliveryError, RenderingError) as error:
-            log.warning("channel gave up on message", extra={"channel": str(channel)})
-            change = t.channel_given_up(message, channel, str(error), self._clock.now())
-            await self._record(message, change)
+            log.warning("channel gave up on message", extra={"channel": name})
+            now = self._clock.now()
+            reason = str(error)
+            await self._record(message, lambda m: m.give_up_channel(name, reason, now))
         else:
             now = self._clock.now()
-            change = t.delivered(message, channel, receipt.provider_message_id, now)
-            await self._record(message, change)
+            provider_id = receipt.provider_message_id
+            await self._record(message, lambda m: m.delivered(name, provider_id, now))
 
-    def _render(self, message: Document, contact: Contact) -> RenderedMessage:
-        fields = typed(message["event_type"], message.get("payload", {}), message["schema_version"])
-        return render(message["template"], str(contact.language), message_context(fields, contact))
+    def _render(self, message: Message, contact: Contact) -> RenderedMessage:
+        fields = typed(message.event_type, message.payload or {}, message.schema_version)
+        return render(message.template, str(contact.language), message_context(fields, contact))
 
     async def _transient(
-        self, message: Document, channel: Channel, error: str, retry_after: float | None
+        self, message: Message, channel: str, error: str, retry_after: float | None
     ) -> None:
         now = self._clock.now()
-        attempts = message.get("attempts", {}).get(str(channel), 0) + 1
-        decision = after_transient_failure(self._policy, attempts, now, retry_after)
-        log.info("delivery failed, attempt %d", attempts, extra={"channel": str(channel)})
-        if isinstance(decision, GiveUpChannel):
-            await self._record(message, t.channel_given_up(message, channel, error, now))
-            return
-        at = next_send_time(decision.at, channel, message["urgent"])
-        await self._record(message, t.retrying(message, channel, error, at, now))
+        attempts = await self._record(
+            message,
+            lambda m: m.failed_transiently(channel, error, now, self._policy, retry_after),
+        )
+        log.info("delivery failed, attempt %s", attempts, extra={"channel": channel})
 
-    async def _wait_for_contact(self, message: Document) -> None:
-        # Events about one owner come from several services; training's may
-        # overtake registration's. Wait for the contact like for a provider outage.
-        now = self._clock.now()
-        error = "no contact details for this owner yet"
-        attempts = message.get("attempts", {}).get(NO_CONTACT, 0) + 1
-        decision = after_transient_failure(self._policy, attempts, now)
-        if isinstance(decision, GiveUpChannel):
-            change = t.failed(message, NO_CONTACT, error, now, extra_attempt=NO_CONTACT)
-        else:
-            change = t.retrying(message, NO_CONTACT, error, decision.at, now)
-        await self._record(message, change)
+    async def _record(self, message: Message, outcome: Callable[[Message], R]) -> R | None:
+        def if_still_sending(current: Message) -> R | None:
+            return outcome(current) if current.is_sending else None
 
-    async def _no_channel_left(self, message: Document) -> None:
-        now = self._clock.now()
-        if not message.get("attempts"):
-            await self._record(message, t.cancelled(CancelReason.NO_CHANNEL, now))
-            return
-        error = message.get("last_error") or "no usable channel left"
-        last = message.get("channel") or NO_CONTACT
-        await self._record(message, t.failed(message, last, error, now))
-
-    async def _record(self, message: Document, change: t.Change) -> None:
-        def still_ours(current: Document) -> t.Change | None:
-            # Erasure may have scrubbed it meanwhile (a version bump): apply on top.
-            return change if current["state"] == str(State.SENDING) else None
-
-        await self._messages.modify(message["_id"], still_ours)
+        cause = Cause(message.correlation_id, message.causation_event_id)
+        return await self._messages.change(message.message_id, if_still_sending, cause)

@@ -1,6 +1,6 @@
 """The messaging kernel: topology, publishing, aggregate store, outbox relay, consumers, parking."""
 
-from plut_shared.messaging.aggregates import AggregateStore, Cause, Mapper
+from plut_shared.messaging.aggregates import Aggregates, AggregateStore, Cause, Mapper
 from plut_shared.messaging.consumer import EventConsumer, Handler, RetryPolicy
 from plut_shared.messaging.errors import InvalidMessage, TransientFailure
 from plut_shared.messaging.idempotency import apply_once
@@ -15,6 +15,7 @@ from plut_shared.messaging.writes import AggregateExists, ConcurrentUpdate, Dupl
 __all__ = [
     "AggregateExists",
     "AggregateStore",
+    "Aggregates",
     "Cause",
     "ConcurrentUpdate",
     "ConsumerQueue",

@@ -19,7 +19,7 @@ import random
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from pymongo.asynchronous.collection import AsyncCollection
 
@@ -78,6 +78,31 @@ class Mapper(ABC, Generic[A]):
         """Events the aggregate recorded since it was loaded, handed over once."""
         pull: Callable[[], list[Payload]] = getattr(aggregate, "pull_events")  # noqa: B009
         return pull()
+
+
+class Aggregates(Protocol[A]):
+    """What a use case needs of an aggregate store: `AggregateStore` and the in-memory fake."""
+
+    async def get(self, aggregate_id: str) -> A | None: ...
+
+    async def add(self, aggregate: A, cause: Cause) -> list[Envelope]: ...
+
+    async def change(
+        self, aggregate_id: str, change: Callable[[A], R], cause: Cause
+    ) -> R | None: ...
+
+    async def change_with_events(
+        self, aggregate_id: str, change: Callable[[A], R], cause: Cause
+    ) -> tuple[R | None, list[Envelope]]: ...
+
+    async def apply_event(
+        self,
+        aggregate_id: str,
+        envelope: Envelope,
+        change: Callable[[A], object],
+        *,
+        create: Callable[[], A] | None = None,
+    ) -> bool: ...
 
 
 class AggregateStore(Generic[A]):

@@ -1,108 +1,74 @@
-"""Message documents (collection `messages`): one per (event, template), the outbox carrier.
+"""Messages (collection `messages`) as stored documents, one per (event, template).
 
-The `_id` is `rules.message_id(event_id, template)`, so scheduling is an insert
-that a redelivered event cannot repeat: unique `_id` inserts are atomic on
-MongoDB and FerretDB alike. Every later change goes through `AggregateWriter`
-(versioned update + outbox events under the document lock), never a bare
-update, because FerretDB 1.x loses concurrent updates of one document.
+The `_id` is `rules.message_id(event_id, template)`, so scheduling is an add
+that a redelivered event cannot repeat. Every change goes through the kernel's
+aggregate store (a compare-and-swap on `{_id, version}`); this mapper only
+says how a `Message` looks as a document. Empty fields are left out, so an
+erased message has no `payload` at all.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 
-from plut_shared.contracts import Envelope
-from plut_shared.messaging import AggregateWriter, ConcurrentUpdate
-from pymongo import ASCENDING
-from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
+from plut_shared.messaging import Mapper
 
-from notifications.domain.delivery import PENDING, State
+from notifications.domain.delivery import Attempt, CancelReason, Outcome, State
+from notifications.domain.message import Message
 
-log = logging.getLogger(__name__)
+MESSAGES = "messages"
 
-Document = dict[str, Any]
-Update = dict[str, Any]
-# Given the current document, the update and events to apply, or None for "nothing to do".
-Mutation = Callable[[Document], tuple[Update, Sequence[Envelope]] | None]
-
-_MAX_CONFLICTS = 10
+# Copied as they are, both ways; the others need converting or have defaults.
+_PLAIN = (
+    "umkm_id", "centre_id", "template", "urgent", "language", "event_type", "schema_version",
+    "causation_event_id", "correlation_id", "created_at", "due_at", "payload", "channel",
+    "lease_until", "last_error", "provider_message_id", "delivered_at", "failed_at",
+    "cancelled_at", "erased_at",
+)  # fmt: skip
 
 
-class MessageStore:
-    def __init__(self, collection: AsyncCollection, writer: AggregateWriter) -> None:
-        self.collection = collection
-        self._writer = writer
+class MessageMapper(Mapper[Message]):
+    def id_of(self, aggregate: Message) -> str:
+        return aggregate.message_id
 
-    async def create_indexes(self) -> None:
-        await self.collection.create_index([("state", ASCENDING), ("due_at", ASCENDING)])
-        await self.collection.create_index([("umkm_id", ASCENDING), ("created_at", ASCENDING)])
+    def to_document(self, aggregate: Message) -> dict[str, Any]:
+        document: dict[str, Any] = {name: getattr(aggregate, name) for name in _PLAIN}
+        document.update(
+            state=str(aggregate.state),
+            cancel_reason=None if aggregate.cancel_reason is None else str(aggregate.cancel_reason),
+            planned_channels=list(aggregate.planned_channels),
+            attempts=dict(aggregate.attempts),
+            exhausted_channels=list(aggregate.exhausted_channels),
+            history=[_attempt_document(attempt) for attempt in aggregate.history],
+            resends=aggregate.resends,
+        )
+        return {name: value for name, value in document.items() if value is not None}
 
-    async def schedule(self, document: Document) -> bool:
-        """Insert a new message; False when this (event, template) was scheduled before."""
-        try:
-            await self._writer.insert(self.collection, document, [])
-        except DuplicateKeyError:
-            return False
-        return True
+    def from_document(self, document: Mapping[str, Any]) -> Message:
+        reason = document.get("cancel_reason")
+        plain: dict[str, Any] = {name: document.get(name) for name in _PLAIN}
+        return Message(
+            message_id=document["_id"],
+            **plain,
+            state=State(document["state"]),
+            cancel_reason=None if reason is None else CancelReason(reason),
+            planned_channels=list(document.get("planned_channels", [])),
+            attempts=dict(document.get("attempts", {})),
+            exhausted_channels=list(document.get("exhausted_channels", [])),
+            history=[_attempt(entry) for entry in document.get("history", [])],
+            resends=int(document.get("resends", 0)),
+        )
 
-    async def get(self, message_id: str) -> Document | None:
-        return await self.collection.find_one({"_id": message_id})
 
-    async def for_enterprise(self, umkm_id: str, limit: int = 500) -> list[Document]:
-        cursor = self.collection.find({"umkm_id": umkm_id}).sort("created_at", ASCENDING)
-        return await cursor.limit(limit).to_list()
+def _attempt_document(attempt: Attempt) -> dict[str, Any]:
+    return {
+        "at": attempt.at,
+        "channel": attempt.channel,
+        "outcome": str(attempt.outcome),
+        "error": attempt.error,
+    }
 
-    async def due(self, now: datetime, limit: int) -> list[Document]:
-        """Pending messages whose time has come, and sends abandoned by a dead sender."""
-        query = {
-            "$or": [
-                {"state": {"$in": [str(state) for state in PENDING]}, "due_at": {"$lte": now}},
-                {"state": str(State.SENDING), "lease_until": {"$lt": now}},
-            ]
-        }
-        return await self.collection.find(query).sort("due_at", ASCENDING).limit(limit).to_list()
 
-    async def pending(self, umkm_id: str, templates: Sequence[str], **match: Any) -> list[str]:
-        query = {
-            "umkm_id": umkm_id,
-            "template": {"$in": list(templates)},
-            "state": {"$in": [str(state) for state in PENDING]},
-            **{f"payload.{key}": value for key, value in match.items()},
-        }
-        return [doc["_id"] async for doc in self.collection.find(query, {"_id": 1})]
-
-    async def ids_for_enterprise(self, umkm_id: str) -> list[str]:
-        return [doc["_id"] async for doc in self.collection.find({"umkm_id": umkm_id}, {"_id": 1})]
-
-    async def claim(self, document: Document, update: Update) -> Document | None:
-        """Take a message read at its version; None when someone changed it first."""
-        try:
-            await self._writer.update(
-                self.collection, document["_id"], document["version"], update, []
-            )
-        except ConcurrentUpdate:
-            return None
-        return await self.get(document["_id"])
-
-    async def modify(self, message_id: str, mutation: Mutation) -> Document | None:
-        """Apply `mutation` to the current document, re-reading after a concurrent change."""
-        for _ in range(_MAX_CONFLICTS):
-            document = await self.get(message_id)
-            if document is None:
-                return None
-            change = mutation(document)
-            if change is None:
-                return document
-            update, events = change
-            try:
-                await self._writer.update(
-                    self.collection, message_id, document["version"], update, events
-                )
-            except ConcurrentUpdate:
-                continue
-            return await self.get(message_id)
-        raise ConcurrentUpdate(f"messages/{message_id} kept changing")
+def _attempt(entry: Mapping[str, Any]) -> Attempt:
+    return Attempt(entry["at"], entry["channel"], Outcome(entry["outcome"]), entry.get("error"))

@@ -1,30 +1,36 @@
 """The service's own copy of how to reach an enterprise owner.
 
-Notifications never reads the registration database (DESIGN.md section 2); it
-keeps this copy from `registration.umkm.*` events and purges it on erasure.
+Notifications never reads the registration database (one database per
+service, see the README's Architecture); it keeps this copy from
+`registration.umkm.*` events and purges it on erasure.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from plut_shared.contracts.registration import Channel, Language, UmkmRegistered
 from plut_shared.contracts.text import is_blank
 
 
-@dataclass(frozen=True)
+class ContactErased(Exception):
+    """The owner's data was erased: there is nobody to set preferences for."""
+
+
+@dataclass
 class Contact:
-    """Contact details and preferences of one enterprise owner.
+    """Contact details and preferences of one enterprise owner (an aggregate).
 
     Personal fields are left out of repr so a contact that slips into a log
-    line leaks nothing.
+    line leaks nothing. An erased contact is a tombstone: it keeps no personal
+    data and nothing brings that data back.
     """
 
     umkm_id: str
     centre_id: str
-    preferred_channel: Channel
+    preferred_channel: Channel = Channel.WHATSAPP
     language: Language = Language.ID
     owner_name: str = field(default="", repr=False)
     business_name: str = field(default="", repr=False)
@@ -35,37 +41,49 @@ class Contact:
 
     @classmethod
     def from_registered(cls, payload: UmkmRegistered, centre_id: str) -> Contact:
-        return cls(
-            umkm_id=payload.umkm_id,
-            centre_id=centre_id,
-            preferred_channel=Channel(payload.preferred_channel),
-            language=Language(payload.language),
-            owner_name=payload.owner_name,
-            business_name=payload.business_name,
-            phone=payload.phone,
-            email=payload.email,
-        )
+        contact = cls(payload.umkm_id, centre_id)
+        contact.register(payload)
+        return contact
 
-    def with_changes(self, changed: Mapping[str, Any]) -> Contact:
+    @classmethod
+    def tombstone(cls, umkm_id: str, centre_id: str) -> Contact:
+        """An owner erased before we heard of them: later events about them are dropped."""
+        contact = cls(umkm_id, centre_id)
+        contact.erase()
+        return contact
+
+    def register(self, payload: UmkmRegistered) -> None:
+        """Take the details a registration gives; an erased owner stays erased."""
+        if self.is_erased:
+            return
+        self.preferred_channel = Channel(payload.preferred_channel)
+        self.language = Language(payload.language)
+        self.owner_name, self.business_name = payload.owner_name, payload.business_name
+        self.phone, self.email = payload.phone, payload.email
+
+    def update_profile(self, changed: Mapping[str, Any]) -> None:
         """Apply a `profile_updated` event's changed fields; other fields are not ours.
 
         An erased contact stays erased: a late or redelivered update must not
-        bring personal data back.
+        bring personal data back. A bad value changes nothing.
         """
         if self.is_erased:
-            return self
+            return
         updates = {
             key: _convert(key, parse, value)
             for key, value in changed.items()
             if (parse := _UPDATABLE.get(key)) is not None
         }
-        return replace(self, **updates)
+        for key, value in updates.items():
+            setattr(self, key, value)
 
-    def opt_out(self, channel: Channel) -> Contact:
-        return replace(self, opted_out=self.opted_out | {Channel(channel)})
+    def opt_out(self, channel: Channel) -> None:
+        self._require_not_erased()
+        self.opted_out = self.opted_out | {Channel(channel)}
 
-    def opt_in(self, channel: Channel) -> Contact:
-        return replace(self, opted_out=self.opted_out - {Channel(channel)})
+    def opt_in(self, channel: Channel) -> None:
+        self._require_not_erased()
+        self.opted_out = self.opted_out - {Channel(channel)}
 
     def address(self, channel: Channel) -> str | None:
         """Where a message on `channel` goes, or None when there is nowhere to send it."""
@@ -73,20 +91,20 @@ class Contact:
             return None
         return self.email if Channel(channel) is Channel.EMAIL else self.phone
 
-    def erased(self) -> Contact:
-        """A copy without personal data, kept so later events for this owner are dropped."""
-        return Contact(
-            umkm_id=self.umkm_id,
-            centre_id=self.centre_id,
-            preferred_channel=self.preferred_channel,
-            language=self.language,
-            opted_out=frozenset(Channel),
-            is_erased=True,
-        )
+    def erase(self) -> None:
+        """Purge personal data; what is left is kept so later events for this owner are dropped."""
+        self.owner_name = self.business_name = ""
+        self.phone = self.email = None
+        self.opted_out = frozenset(Channel)
+        self.is_erased = True
 
     def template_fields(self) -> dict[str, str]:
         """Fields templates may use beside the event payload."""
         return {"owner_name": self.owner_name, "business_name": self.business_name}
+
+    def _require_not_erased(self) -> None:
+        if self.is_erased:
+            raise ContactErased("the owner's data was erased")
 
 
 def _optional_text(value: Any) -> str | None:

@@ -3,11 +3,13 @@
     scheduled -> sending -> delivered
                     |-> retrying -> sending ...      (transient failure, backoff)
                     |-> scheduled (next channel)     (permanent failure / channel exhausted)
-                    |-> failed                       (no channel left)
+                    |-> scheduled (later)            (quiet hours began while it waited)
+                    |-> failed -> scheduled          (no channel left; an officer resends)
     scheduled/retrying -> cancelled                  (owner erased, made pointless)
 
 `sending` is a claim with a lease: a sender that dies mid-send leaves the
 message in `sending`, and once the lease runs out another round takes it again.
+The transitions themselves are methods of `message.Message`.
 """
 
 from __future__ import annotations
@@ -29,8 +31,26 @@ class State(StrEnum):
     CANCELLED = "cancelled"
 
 
-# States in which the dispatcher will still send the message.
-PENDING: tuple[State, ...] = (State.SCHEDULED, State.RETRYING)
+# States in which a message waits for its turn: the dispatcher will still send it.
+WAITING_STATES: tuple[State, ...] = (State.SCHEDULED, State.RETRYING)
+
+
+# The attempts key while the owner's contact details have not arrived.
+NO_CONTACT = "contact"
+
+
+class Outcome(StrEnum):
+    DELIVERED = "delivered"
+    TRANSIENT = "transient"  # retried later on the same channel
+    GAVE_UP = "gave_up"  # the channel was dropped
+
+
+@dataclass(frozen=True)
+class Attempt:
+    at: datetime
+    channel: str
+    outcome: Outcome
+    error: str | None = None  # the provider's error, never personal data
 
 
 class CancelReason(StrEnum):
@@ -40,7 +60,9 @@ class CancelReason(StrEnum):
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
+class DeliveryRetryPolicy:
+    """How often, and how far apart, one channel is tried before falling back."""
+
     max_attempts: int
     backoff_base: timedelta
     backoff_max: timedelta
@@ -72,7 +94,7 @@ class GiveUpChannel:
 
 
 def after_transient_failure(
-    policy: RetryPolicy,
+    policy: DeliveryRetryPolicy,
     attempts_on_channel: int,
     now: datetime,
     retry_after: float | None = None,

@@ -92,7 +92,7 @@ RULES: tuple[Rule, ...] = (
 )  # fmt: skip
 
 # Scheduled messages that an event makes pointless: (event type, template to cancel).
-CANCELS_PENDING: dict[str, frozenset[str]] = {
+CANCELS_WAITING: dict[str, frozenset[str]] = {
     f"{_ENROLLMENT}.cancelled": frozenset({"training_reminder"}),
 }
 
@@ -111,7 +111,7 @@ _BY_EVENT_TYPE = _index(RULES)
 
 def event_types() -> frozenset[str]:
     """Event types that can cause a notification: the service subscribes to these."""
-    return frozenset(_BY_EVENT_TYPE) | frozenset(CANCELS_PENDING)
+    return frozenset(_BY_EVENT_TYPE) | frozenset(CANCELS_WAITING)
 
 
 def rules_for(event_type: str, payload: PayloadLike) -> list[Rule]:

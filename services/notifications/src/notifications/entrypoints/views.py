@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel, Field
 
 from notifications.domain.contacts import Contact
 from notifications.domain.delivery import total_attempts
+from notifications.domain.message import Message
 from notifications.domain.rendering import LANGUAGES, template_files
 from notifications.domain.rules import RULES
 
@@ -39,12 +40,12 @@ class MessageView(BaseModel):
     history: list[AttemptView]
 
     @classmethod
-    def of(cls, document: dict[str, Any]) -> MessageView:
+    def of(cls, message: Message) -> MessageView:
         return cls(
-            message_id=document["_id"],
-            attempts=total_attempts(document.get("attempts", {})),
-            history=[AttemptView(**attempt) for attempt in document.get("history", [])],
-            **{key: document.get(key) for key in _COPIED},
+            message_id=message.message_id,
+            attempts=total_attempts(message.attempts),
+            history=[AttemptView(**asdict(attempt)) for attempt in message.history],
+            **{name: getattr(message, name) for name in _COPIED},
         )
 
 

@@ -1,0 +1,65 @@
+"""The background loop: woken rounds, and a stop that always returns."""
+
+from __future__ import annotations
+
+import asyncio
+
+from plut_shared.background import BackgroundLoop
+
+from tests.support.waiting import eventually
+
+
+async def nothing() -> None:
+    return None
+
+
+async def test_a_wake_runs_a_round_before_the_interval_is_up():
+    loop = BackgroundLoop("test", nothing, interval=60)
+    loop.start()
+    try:
+        await eventually(_rounds(loop), lambda rounds: rounds == 1, timeout=5)
+        loop.wake()
+        await eventually(_rounds(loop), lambda rounds: rounds == 2, timeout=5)
+    finally:
+        await loop.stop()
+
+
+async def test_a_failing_round_is_retried_and_the_loop_keeps_running():
+    calls: list[int] = []
+
+    async def flaky() -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConnectionError("store away (simulated)")
+
+    loop = BackgroundLoop("test", flaky, interval=60, retry_pause=0.01)
+    loop.start()
+    try:
+        await eventually(_rounds(loop), lambda rounds: rounds >= 2, timeout=5)
+        assert loop.running
+    finally:
+        await loop.stop()
+
+
+async def test_stopping_just_as_a_wake_ends_the_wait_still_stops_the_loop():
+    # The wake comes from a finishing task's callback (as a dispatcher's send
+    # does), and the stop follows at once: a wait that swallowed the
+    # cancellation would keep the loop alive and `stop` would never return.
+    for _ in range(20):
+        loop = BackgroundLoop("test", nothing, interval=60)
+        loop.start()
+        await eventually(_rounds(loop), lambda rounds: rounds == 1, timeout=5)
+        finishing = asyncio.ensure_future(asyncio.sleep(0))
+        finishing.add_done_callback(lambda _, loop=loop: loop.wake())
+        await finishing
+        stopping = asyncio.ensure_future(loop.stop())
+        done, _ = await asyncio.wait({stopping}, timeout=5)
+        assert stopping in done
+        assert not loop.running
+
+
+def _rounds(loop: BackgroundLoop):
+    async def probe() -> int:
+        return loop.rounds
+
+    return probe
