@@ -92,7 +92,7 @@ def test_a_moved_session_withdraws_the_reminder_without_a_cancellation_message()
         update={"reason": "session_rescheduled"}
     )
     assert _templates("training.enrollment.cancelled", moved) == []
-    assert "training_reminder" in CANCELS_PENDING["training.enrollment.cancelled"]
+    assert "training_reminder" in CANCELS_WAITING["training.enrollment.cancelled"]
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from plut_shared.auth import Role
 from plut_shared.contracts import Envelope, make_envelope, parse_payload
 from plut_shared.contracts.registration import (
     Channel,
@@ -129,7 +130,7 @@ def wired(*, waitlist_max: int = 200) -> Wired:
 def officer(*centres: str, **changes: Any) -> Actor:
     fields: dict[str, Any] = {
         "subject": "officer-1",
-        "role": "officer",
+        "role": Role.OFFICER,
         "centres": frozenset(centres or (CENTRE,)),
         "correlation_id": "corr-1",
     }

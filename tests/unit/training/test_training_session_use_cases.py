@@ -174,3 +174,18 @@ async def test_a_prerequisite_must_be_completed_before_enrolling() -> None:
     assert listed == []
     with pytest.raises(NotFound):
         await w.catalogue.course(basics.course_id, officer("malang"))
+
+
+async def test_text_that_hides_things_is_refused_by_the_platforms_rules() -> None:
+    w = wired()
+    course = await w.catalogue.create_course(
+        CreateCourse(centre_id=CENTRE, topic="export_readiness"), officer()
+    )
+    starts = w.clock.now + timedelta(days=2)
+    command = ScheduleSession(
+        starts_at=starts, ends_at=starts + timedelta(hours=3), venue="Aula",
+        trainer="Budi \u202eosotnaS", capacity=5,
+    )  # fmt: skip
+    with pytest.raises(DomainValidationError) as refused:
+        await w.catalogue.schedule_session(course.course_id, command, officer())
+    assert refused.value.field == "trainer" and "direction" in refused.value.message

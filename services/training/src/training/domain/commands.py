@@ -41,7 +41,7 @@ class ScheduleSession(Command):
     starts_at: datetime = Field(description="With a UTC offset, e.g. `2026-06-10T09:00:00+07:00`.")
     ends_at: datetime = Field(description="With a UTC offset; at most 14 days after the start.")
     venue: str | None = Field(default=None, max_length=200, description="Or `online_link`.")
-    online_link: str | None = Field(default=None, max_length=250, description="https:// link.")
+    online_link: str | None = Field(default=None, max_length=190, description="https:// link.")
     trainer: str = Field(min_length=1, max_length=120)
     capacity: int = Field(ge=1, le=500)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from plut_shared.contracts.text import hidden_character_problem, is_blank
+
 from training.domain.errors import DomainValidationError
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Eight or more digits, possibly split by spaces, dots or dashes: a phone number, NIK or NIB.
 _LONG_NUMBER = re.compile(r"(?:\d[\s.\-]?){8,}")
 _EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
@@ -14,12 +15,13 @@ _PHONE_PREFIX = re.compile(r"(?:\+62|\b62|\b08)\d")
 
 
 def clean_text(field: str, raw: str, *, max_length: int, required: bool = True) -> str:
-    """Whitespace collapsed, no control characters, at most `max_length` characters."""
-    if _CONTROL.search(raw):
-        raise DomainValidationError(field, "must not contain control characters")
+    """Whitespace collapsed, nothing hidden (the platform's text rules), bounded."""
+    problem = hidden_character_problem(raw, allow_line_breaks=True)
+    if problem is not None:
+        raise DomainValidationError(field, problem)
     text = " ".join(raw.split())
-    if required and not text:
-        raise DomainValidationError(field, "must not be empty")
+    if required and is_blank(text):
+        raise DomainValidationError(field, "must show some text, not only spaces")
     if len(text) > max_length:
         raise DomainValidationError(field, f"at most {max_length} characters")
     return text

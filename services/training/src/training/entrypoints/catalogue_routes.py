@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from plut_shared.routes import Reader, Writer
 
 from training.domain.commands import CancelSession, CreateCourse, RescheduleSession, ScheduleSession
-from training.entrypoints.http import READ_ERRORS, WRITE_ERRORS, Reader, Services, Writer
+from training.entrypoints.http import READ_ERRORS, WRITE_ERRORS, Services
 from training.entrypoints.views import CourseView, EnterpriseView, SessionView
 
 router = APIRouter(responses=READ_ERRORS)

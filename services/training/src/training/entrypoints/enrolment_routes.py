@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import APIRouter, Response, status
+from plut_shared.routes import Reader, Writer
 
 from training.adapters.certificate_pdf import render_certificate
 from training.domain.commands import Enrol, RecordAttendance
-from training.entrypoints.http import READ_ERRORS, WRITE_ERRORS, Reader, Services, Writer
+from training.entrypoints.http import READ_ERRORS, WRITE_ERRORS, Services
 from training.entrypoints.views import CancellationView, EnrollmentView
 
 router = APIRouter(tags=["enrollments"], responses=READ_ERRORS)

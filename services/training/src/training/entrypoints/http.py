@@ -1,19 +1,16 @@
-"""What every route shares: the wiring, the actor from the bearer token, documented errors."""
+"""What every route shares: the wiring, the caller (`plut_shared.routes`), documented errors."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request, Response
-from plut_shared.auth import CurrentPrincipal, Principal, Role
-from plut_shared.contracts import new_event_id
+from fastapi import Depends, Request
 from plut_shared.problems import Problem
 
 from training.config import TrainingSettings
 from training.entrypoints.errors import ConflictProblem, ValidationProblem
 from training.handlers.catalogue import CatalogueHandlers
-from training.handlers.common import Actor
 from training.handlers.enrolment import EnrolmentHandlers
 from training.handlers.mentoring import MentoringHandlers
 from training.handlers.served import ServedEnterprises
@@ -35,32 +32,6 @@ def _wiring(request: Request) -> Wiring:
     return wiring
 
 
-def _actor(principal: Principal, response: Response, correlation_id: str | None) -> Actor:
-    correlation_id = correlation_id or new_event_id()
-    response.headers["X-Correlation-ID"] = correlation_id
-    centres = None if principal.all_centres else principal.centres
-    return Actor(principal.subject, principal.role, centres, correlation_id)
-
-
-def reader(
-    principal: CurrentPrincipal,
-    response: Response,
-    x_correlation_id: Annotated[str | None, Header(max_length=128)] = None,
-) -> Actor:
-    return _actor(principal, response, x_correlation_id)
-
-
-def writer(
-    principal: CurrentPrincipal,
-    response: Response,
-    x_correlation_id: Annotated[str | None, Header(max_length=128)] = None,
-) -> Actor:
-    principal.require_role(Role.ADMIN, Role.OFFICER)
-    return _actor(principal, response, x_correlation_id)
-
-
-Reader = Annotated[Actor, Depends(reader)]
-Writer = Annotated[Actor, Depends(writer)]
 Services = Annotated[Wiring, Depends(_wiring)]
 
 # 400, 401 and 413 are documented on every route by the shared door (plut_shared.problems).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from plut_shared.routes import Reader, Writer
 
 from training.domain.commands import (
     AddConsultant,
@@ -14,7 +15,7 @@ from training.domain.commands import (
     RescheduleMentoring,
 )
 from training.domain.consultant import Area
-from training.entrypoints.http import READ_ERRORS, WRITE_ERRORS, Reader, Services, Writer
+from training.entrypoints.http import READ_ERRORS, WRITE_ERRORS, Services
 from training.entrypoints.mentoring_views import AppointmentView, ConsultantView, SlotView
 
 router = APIRouter(tags=["mentoring"], responses=READ_ERRORS)

@@ -12,7 +12,15 @@ from training.domain.course import Course
 from training.domain.errors import DomainValidationError
 from training.domain.schedule import Schedule
 from training.domain.session import TrainingSession
-from training.handlers.common import Actor, Clock, Stores, change_visible, visible
+from training.handlers.common import (
+    Actor,
+    Clock,
+    Stores,
+    cause,
+    change_visible,
+    ensure_may_act_for,
+    visible,
+)
 
 
 class CatalogueQueries(Protocol):
@@ -35,7 +43,7 @@ class CatalogueHandlers:
 
     async def create_course(self, command: CreateCourse, actor: Actor) -> Course:
         centre_id = validate_centre_id(command.centre_id)
-        actor.ensure_may_act_for(centre_id)
+        ensure_may_act_for(actor, centre_id)
         prerequisite = None
         if command.prerequisite_course_id is not None:
             prerequisite = await self.stores.courses.get(command.prerequisite_course_id)
@@ -53,7 +61,7 @@ class CatalogueHandlers:
             min_attendance_percent=command.min_attendance_percent,
             at=self.clock(),
         )
-        await self.stores.courses.add(course, actor.cause)
+        await self.stores.courses.add(course, cause(actor))
         return course
 
     async def course(self, course_id: str, actor: Actor) -> Course:
@@ -78,7 +86,7 @@ class CatalogueHandlers:
             waitlist_max=self.waitlist_max,
             at=self.clock(),
         )
-        await self.stores.sessions.add(session, actor.cause)
+        await self.stores.sessions.add(session, cause(actor))
         return session
 
     async def session(self, session_id: str, actor: Actor) -> TrainingSession:

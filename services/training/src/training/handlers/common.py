@@ -1,14 +1,14 @@
-"""What every use case shares: the actor, the stores, the errors, one guarded change."""
+"""What every use case shares: the stores, the errors, one guarded change."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import TypeVar
 
-from plut_shared.contracts import Envelope
-from plut_shared.messaging import Cause, ConcurrentUpdate
+from plut_shared.messaging import Aggregates, Cause, ConcurrentUpdate
+from plut_shared.routes import Actor
 
 from training.domain.appointment import Appointment
 from training.domain.certificate import CertificateCounter
@@ -36,41 +36,14 @@ class ChangeConflict(Exception):
     """The aggregate kept changing under us; the caller may retry."""
 
 
-@dataclass(frozen=True)
-class Actor:
-    subject: str
-    role: str
-    centres: frozenset[str] | None  # None: every centre
-    correlation_id: str
-
-    def can_access(self, centre_id: str) -> bool:
-        return self.centres is None or centre_id in self.centres
-
-    def ensure_may_act_for(self, centre_id: str) -> None:
-        if not self.can_access(centre_id):
-            raise CentreNotAllowed(centre_id)
-
-    @property
-    def cause(self) -> Cause:
-        return Cause(self.correlation_id)
+def ensure_may_act_for(actor: Actor, centre_id: str) -> None:
+    if not actor.can_access(centre_id):
+        raise CentreNotAllowed(centre_id)
 
 
-class Aggregates(Protocol[A]):
-    """An aggregate store (`plut_shared.messaging`), real or in memory."""
-
-    async def get(self, aggregate_id: str) -> A | None: ...
-    async def add(self, aggregate: A, cause: Cause) -> Any: ...
-    async def change(
-        self, aggregate_id: str, change: Callable[[A], R], cause: Cause
-    ) -> R | None: ...
-    async def apply_event(
-        self,
-        aggregate_id: str,
-        envelope: Envelope,
-        change: Callable[[A], object],
-        *,
-        create: Callable[[], A] | None = None,
-    ) -> bool: ...
+def cause(actor: Actor) -> Cause:
+    """The changes of one request carry its correlation id."""
+    return Cause(actor.correlation_id)
 
 
 @dataclass(frozen=True)
@@ -102,7 +75,7 @@ async def change_visible(
         return (change(aggregate),)
 
     try:
-        boxed = await store.change(aggregate_id, guarded, actor.cause)
+        boxed = await store.change(aggregate_id, guarded, cause(actor))
     except ConcurrentUpdate:
         raise ChangeConflict(aggregate_id) from None
     except UnknownEnrollment as unknown:

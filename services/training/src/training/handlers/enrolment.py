@@ -22,6 +22,7 @@ from training.handlers.common import (
     Clock,
     NotFound,
     Stores,
+    cause,
     change_visible,
     visible,
 )
@@ -134,7 +135,7 @@ class EnrolmentHandlers:
         counters, key = self.stores.counters, counter_id(centre_id, year)
         for _ in range(3):
             try:
-                taken = await counters.change(key, lambda c: c.take(count), actor.cause)
+                taken = await counters.change(key, lambda c: c.take(count), cause(actor))
             except ConcurrentUpdate:
                 raise ChangeConflict(key) from None
             if taken is not None:
@@ -142,7 +143,7 @@ class EnrolmentHandlers:
             first = CertificateCounter(centre_id, year)
             numbers = first.take(count)
             try:
-                await counters.add(first, actor.cause)
+                await counters.add(first, cause(actor))
             except AggregateExists:
                 continue  # another completion created this year's counter first
             return numbers

@@ -15,7 +15,15 @@ from training.domain.consultant import Area, Consultant, Slot
 from training.domain.enterprise import not_served
 from training.domain.errors import SlotTaken
 from training.domain.outcome import Outcome
-from training.handlers.common import Actor, Clock, Stores, change_visible, visible
+from training.handlers.common import (
+    Actor,
+    Clock,
+    Stores,
+    cause,
+    change_visible,
+    ensure_may_act_for,
+    visible,
+)
 
 
 class MentoringQueries(Protocol):
@@ -42,9 +50,9 @@ class MentoringHandlers:
 
     async def add_consultant(self, command: AddConsultant, actor: Actor) -> Consultant:
         centre_id = validate_centre_id(command.centre_id)
-        actor.ensure_may_act_for(centre_id)
+        ensure_may_act_for(actor, centre_id)
         consultant = Consultant.create(new_event_id(), centre_id, command.name, command.areas)
-        await self.stores.consultants.add(consultant, actor.cause)
+        await self.stores.consultants.add(consultant, cause(actor))
         return consultant
 
     async def consultant(self, consultant_id: str, actor: Actor) -> Consultant:
@@ -79,7 +87,7 @@ class MentoringHandlers:
             new_event_id(), consultant, command.slot_id, command.umkm_id, command.area, self.clock()
         )
         try:
-            await self.stores.appointments.add(appointment, actor.cause)
+            await self.stores.appointments.add(appointment, cause(actor))
         except DuplicateKey:
             raise SlotTaken(command.slot_id) from None
         return appointment

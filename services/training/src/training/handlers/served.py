@@ -20,10 +20,10 @@ from plut_shared.contracts.registration import (
     UmkmScaleChanged,
 )
 from plut_shared.contracts.training import ParticipantCompleted
-from plut_shared.messaging import Handler
+from plut_shared.messaging import Aggregates, Handler
 
 from training.domain.enterprise import ServedEnterprise
-from training.handlers.common import Actor, Aggregates, visible
+from training.handlers.common import Actor, visible
 
 
 class ServedEnterprises:
