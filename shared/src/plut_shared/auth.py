@@ -164,6 +164,8 @@ class TokenRegistry:
 
 NO_BEARER_DETAIL = "missing bearer token (Authorization: Bearer <token>)"
 UNKNOWN_BEARER_DETAIL = "unknown bearer token"
+# No subject and no date: the caller learns only what to do next.
+EXPIRED_BEARER_DETAIL = "bearer token expired; ask an administrator for a new one"
 
 
 def _challenge(detail: str) -> HTTPException:
@@ -181,8 +183,7 @@ def _principal_for(
     if found is None:
         raise _challenge(UNKNOWN_BEARER_DETAIL)
     if found.expired():
-        # No subject and no date: the caller learns only what to do next.
-        raise _challenge("bearer token expired; ask an administrator for a new one")
+        raise _challenge(EXPIRED_BEARER_DETAIL)
     return found.principal
 
 

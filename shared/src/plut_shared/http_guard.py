@@ -24,7 +24,12 @@ from fastapi.security.utils import get_authorization_scheme_param
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from plut_shared.auth import NO_BEARER_DETAIL, UNKNOWN_BEARER_DETAIL, installed_registry
+from plut_shared.auth import (
+    EXPIRED_BEARER_DETAIL,
+    NO_BEARER_DETAIL,
+    UNKNOWN_BEARER_DETAIL,
+    installed_registry,
+)
 
 DEFAULT_MAX_BODY_BYTES = 1_048_576
 
@@ -107,7 +112,10 @@ def _token_refusal(scope: Scope) -> str | None:
     scheme, token = get_authorization_scheme_param(header)
     if scheme.lower() != "bearer" or not token:
         return NO_BEARER_DETAIL
-    return None if registry.resolve(token) is not None else UNKNOWN_BEARER_DETAIL
+    found = registry.grant(token)
+    if found is None:
+        return UNKNOWN_BEARER_DETAIL
+    return EXPIRED_BEARER_DETAIL if found.expired() else None
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

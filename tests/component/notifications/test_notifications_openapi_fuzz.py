@@ -6,7 +6,12 @@ import asyncio
 
 from notifications.bootstrap import create_app
 
-from tests.component.notifications.service import OFFICER, settings_for, token_registry
+from tests.component.notifications.service import (
+    OFFICER,
+    BrokerAccess,
+    settings_for,
+    token_registry,
+)
 from tests.support import openapi_fuzz
 from tests.support.live_server import serving
 
@@ -15,9 +20,16 @@ MAX_EXAMPLES = 25
 
 
 async def test_the_notifications_api_answers_as_its_openapi_document_says(
-    infra, own_vhost_url: str, database_name: str, smtp_sink, provider
+    infra,
+    own_vhost_url: str,
+    own_service_urls: dict[str, str],
+    broker_user_prefix: str,
+    database_name: str,
+    smtp_sink,
+    provider,
 ):
-    settings = settings_for(own_vhost_url, infra.mongo_url, database_name, smtp_sink, provider)
+    broker = BrokerAccess(own_vhost_url, own_service_urls, broker_user_prefix)
+    settings = settings_for(broker, infra.mongo_url, database_name, smtp_sink, provider)
     with serving(create_app(settings, token_registry())) as base_url:
         schema = openapi_fuzz.load(base_url, OFFICER)
         outcome = await asyncio.to_thread(openapi_fuzz.run, schema, max_examples=MAX_EXAMPLES)

@@ -88,7 +88,7 @@ async def test_exhausted_retries_record_the_failure_and_publish_message_failed(
 
 
 async def test_a_message_whose_sender_died_mid_send_is_sent_again_and_arrives_once(
-    start_service, provider, unique_id, mongo_client, database_name
+    start_service, provider, unique_id, mongo_client, database_name, own_vhost_url
 ):
     # The provider accepts, but the process stops before recording it: after the
     # claim's lease the next process sends again, with the same idempotency key.
@@ -102,7 +102,8 @@ async def test_a_message_whose_sender_died_mid_send_is_sent_again_and_arrives_on
     assert stuck["state"] == "sending"
     await provider.wait_for(1, timeout=5)  # the provider did accept it
     # Bound before the restart: the new process sends what is due at once.
-    async with EventProbe(first.settings.amqp_url, ["notifications.#"]) as events:
+    # As the administrator: a service's own broker user may not declare a probe queue.
+    async with EventProbe(own_vhost_url, ["notifications.#"]) as events:
         second = await start_service(clock=first.clock)
         message = await settled(second, umkm_id, "delivered")
         assert len(provider.requests) == 2

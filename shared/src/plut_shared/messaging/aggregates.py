@@ -42,7 +42,7 @@ A = TypeVar("A")
 R = TypeVar("R")
 
 # Enough for dozens of writers on one aggregate; more means something is wrong.
-MAX_ATTEMPTS = 50
+MAX_ATTEMPTS = 100
 
 
 @dataclass(frozen=True)
@@ -283,4 +283,4 @@ def check_state(state: Mapping[str, Any]) -> None:
 
 async def _pause(attempt: int) -> None:
     """A short, growing, jittered pause, so conflicting writers stop colliding in step."""
-    await asyncio.sleep(random.uniform(0, min(0.002 * 2**attempt, 0.1)))
+    await asyncio.sleep(random.uniform(0, min(0.002 * 2**attempt, 0.25)))

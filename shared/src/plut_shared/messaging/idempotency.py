@@ -16,7 +16,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from plut_shared.messaging.outbox import APPLIED, REMEMBERED_EVENTS, VERSION
 from plut_shared.messaging.writes import ConcurrentUpdate, swap
 
-MAX_ATTEMPTS = 50
+MAX_ATTEMPTS = 100
 
 
 def applied_push(event_id: str) -> dict[str, Any]:
