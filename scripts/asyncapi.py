@@ -15,7 +15,7 @@ from plut_shared.messaging.docs import asyncapi_json
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "asyncapi"
-SERVICES = ("registration", "notifications")
+SERVICES = ("registration", "training", "notifications")
 
 
 def render(service: str) -> str:

@@ -87,6 +87,14 @@ def test_an_enrollment_without_a_start_time_gets_no_reminder():
     assert _templates("training.enrollment.confirmed", event) == ["enrollment_confirmed"]
 
 
+def test_a_moved_session_withdraws_the_reminder_without_a_cancellation_message():
+    moved = EXAMPLES["training.enrollment.cancelled"].model_copy(
+        update={"reason": "session_rescheduled"}
+    )
+    assert _templates("training.enrollment.cancelled", moved) == []
+    assert "training_reminder" in CANCELS_WAITING["training.enrollment.cancelled"]
+
+
 @pytest.mark.parametrize(
     ("event_type", "template"),
     [

@@ -38,6 +38,7 @@ class ServiceInfo:
 
 SERVICES: tuple[ServiceInfo, ...] = (
     ServiceInfo("registration", 8001, ("enterprises",)),
+    ServiceInfo("training", 8002, ("sessions", "appointments")),
     ServiceInfo("notifications", 8004, ("messages",)),
 )
 SERVICE_NAMES = tuple(service.name for service in SERVICES)

@@ -50,6 +50,11 @@ def has_session_start(payload: Mapping[str, Any]) -> bool:
     return payload.get("starts_at") is not None
 
 
+def not_moved(payload: Mapping[str, Any]) -> bool:
+    """A cancellation that only moves the seat: the confirmation with the new time follows."""
+    return payload.get("reason") != "session_rescheduled"
+
+
 @dataclass(frozen=True)
 class Rule:
     event_type: str
@@ -74,7 +79,7 @@ RULES: tuple[Rule, ...] = (
     Rule(f"{_ENROLLMENT}.promoted", "enrollment_promoted", urgent=True),
     Rule(f"{_ENROLLMENT}.promoted", "training_reminder", when=has_session_start,
          timing=Timing.DAY_BEFORE_SESSION),
-    Rule(f"{_ENROLLMENT}.cancelled", "enrollment_cancelled"),
+    Rule(f"{_ENROLLMENT}.cancelled", "enrollment_cancelled", when=not_moved),
     Rule("training.participant.completed", "training_completed"),
     Rule("training.mentoring.scheduled", "mentoring_scheduled"),
     Rule(f"{_REFERRAL}.submitted", "referral_submitted"),
