@@ -101,9 +101,7 @@ async def read(umkm_id: str, actor: Reader, w: Wired) -> EnterpriseView:
     summary="Correct the profile (right to rectification)",
     responses=_CHANGE,
 )
-async def correct(
-    umkm_id: str, command: CorrectProfile, actor: Writer, w: Wired
-) -> EnterpriseView:
+async def correct(umkm_id: str, command: CorrectProfile, actor: Writer, w: Wired) -> EnterpriseView:
     stored = await w.handlers.correct(umkm_id, command, actor)
     return EnterpriseView.of(stored, sees_nik=actor.sees_nik)
 
@@ -125,9 +123,7 @@ async def update_financials(
     summary="Give or withdraw consent for a purpose",
     responses=_CHANGE,
 )
-async def set_consent(
-    umkm_id: str, command: SetConsent, actor: Writer, w: Wired
-) -> EnterpriseView:
+async def set_consent(umkm_id: str, command: SetConsent, actor: Writer, w: Wired) -> EnterpriseView:
     stored = await w.handlers.set_consent(umkm_id, command, actor)
     return EnterpriseView.of(stored, sees_nik=actor.sees_nik)
 
