@@ -64,7 +64,11 @@ async def replica(service_name: str, database: str, writes: str, *counter_ids: s
     async def bump(n: int) -> None:
         async with gate:
             counter_id = counter_ids[n % len(counter_ids)]
-            await service.counters.change(counter_id, lambda counter: counter.bump(), cause)
+            _, events = await service.counters.change_with_events(
+                counter_id, lambda counter: counter.bump(), cause
+            )
+            if not events:  # the counter exists: a bump always records its event
+                raise RuntimeError(f"bump of {counter_id} wrote nothing")
 
     await asyncio.gather(*(bump(n) for n in range(int(writes))))
     print("DONE", flush=True)

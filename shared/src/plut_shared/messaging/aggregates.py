@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import logging
 import random
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
@@ -32,17 +33,23 @@ from plut_shared.messaging.outbox import (
     LEASE_UNTIL,
     OUTBOX,
     OUTBOX_PENDING,
+    STATE_SEAL,
     VERSION,
     create_aggregate_indexes,
     serialised,
 )
+from plut_shared.messaging.seal import intact, seal
 from plut_shared.messaging.writes import AggregateExists, ConcurrentUpdate, insert_new, swap
+
+log = logging.getLogger(__name__)
 
 A = TypeVar("A")
 R = TypeVar("R")
 
 # Enough for dozens of writers on one aggregate; more means something is wrong.
 MAX_ATTEMPTS = 100
+# An inconsistent read is rare and transient (see `seal`); a few more reads end it.
+UNSEALED_READS = 10
 
 
 @dataclass(frozen=True)
@@ -127,8 +134,17 @@ class AggregateStore(Generic[A]):
         await create_aggregate_indexes(self.collection)
 
     async def get(self, aggregate_id: str) -> A | None:
-        document = await self.collection.find_one({"_id": aggregate_id})
+        document = await self._read(aggregate_id)
         return None if document is None else self.mapper.from_document(document)
+
+    async def _read(self, aggregate_id: str) -> dict[str, Any] | None:
+        """The document, read again while its seal shows fields from two writes."""
+        for _ in range(UNSEALED_READS):
+            document: dict[str, Any] | None = await self.collection.find_one({"_id": aggregate_id})
+            if document is None or intact(document, KERNEL_FIELDS):
+                return document
+            log.warning("inconsistent read of %s/%s; reading again", self.name, aggregate_id)
+        raise ConcurrentUpdate(f"{self.name}/{aggregate_id} never read whole")
 
     async def add(self, aggregate: A, cause: Cause) -> list[Envelope]:
         """Store a new aggregate with the events its creation recorded; returns them.
@@ -158,7 +174,7 @@ class AggregateStore(Generic[A]):
     ) -> tuple[R | None, list[Envelope]]:
         """`change`, also returning the events the write carried."""
         for attempt in range(MAX_ATTEMPTS):
-            document = await self.collection.find_one({"_id": aggregate_id})
+            document = await self._read(aggregate_id)
             if document is None:
                 return None, []
             aggregate = self.mapper.from_document(document)
@@ -188,7 +204,7 @@ class AggregateStore(Generic[A]):
         """
         cause = Cause.of(envelope)
         for attempt in range(MAX_ATTEMPTS):
-            document = await self.collection.find_one({"_id": aggregate_id})
+            document = await self._read(aggregate_id)
             if document is None:
                 if create is None:
                     return False
@@ -241,6 +257,7 @@ class AggregateStore(Generic[A]):
             pushes.update(applied_push(event_id))
         if pushes:
             update["$push"] = pushes
+        update["$set"][STATE_SEAL] = seal(document[VERSION] + 1, state)
         saved = await swap(self.collection, document["_id"], document[VERSION], update)
         if saved and events:
             self._on_events(self.name, document["_id"])
@@ -254,6 +271,7 @@ class AggregateStore(Generic[A]):
         return {
             "_id": aggregate_id,
             **state,
+            STATE_SEAL: seal(1, state),
             OUTBOX: events,
             OUTBOX_PENDING: bool(events),
             LEASE_HOLDER: "",

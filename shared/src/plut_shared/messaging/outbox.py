@@ -36,8 +36,11 @@ APPLIED = "applied_event_ids"
 # minutes, long before hundreds of newer events touch the same document.
 REMEMBERED_EVENTS = 500
 
+# See `seal`: a digest of the version and the state, written with them.
+STATE_SEAL = "state_seal"
+
 KERNEL_FIELDS = frozenset(
-    {"_id", VERSION, OUTBOX, OUTBOX_PENDING, LEASE_HOLDER, LEASE_UNTIL, APPLIED}
+    {"_id", VERSION, OUTBOX, OUTBOX_PENDING, LEASE_HOLDER, LEASE_UNTIL, APPLIED, STATE_SEAL}
 )
 
 

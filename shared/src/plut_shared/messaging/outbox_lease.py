@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
 from plut_shared.messaging.outbox import (
@@ -43,14 +42,16 @@ async def remove_published(
 ) -> dict[str, Any] | None:
     """Drop the published events and free the lease; the document after, or None if
     the lease was lost (another relay took over: it publishes what is left)."""
-    document: dict[str, Any] | None = await collection.find_one_and_update(
+    removed = await collection.update_one(
         {"_id": aggregate_id, LEASE_HOLDER: token},
         {
             "$pull": {OUTBOX: {"event_id": {"$in": event_ids}}},
             "$set": {LEASE_HOLDER: FREE, LEASE_UNTIL: None},
         },
-        return_document=ReturnDocument.AFTER,
     )
+    if removed.matched_count == 0:
+        return None
+    document: dict[str, Any] | None = await collection.find_one({"_id": aggregate_id})
     return document
 
 
