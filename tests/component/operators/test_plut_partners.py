@@ -15,9 +15,10 @@ from tests.support.plut import plut_async
 
 @pytest.fixture
 def operator_env(vhost_admin, fin_vhost: str, unique_id: str) -> dict[str, str]:
+    management = str(vhost_admin.client.base_url).rstrip("/").removesuffix("/api")
     return {
         "PLUT_AMQP_URL": vhost_admin.amqp_url,
-        "PLUT_RABBIT_MANAGEMENT_URL": str(vhost_admin.client.base_url).rstrip("/").removesuffix("/api"),
+        "PLUT_RABBIT_MANAGEMENT_URL": management,
         "PLUT_BROKER_VHOST": fin_vhost,
         "PLUT_BROKER_USER_PREFIX": f"o{unique_id}-",
     }
