@@ -41,7 +41,7 @@ class Applicant(Payload):
     sector: Name | None = Field(default=None, description="Business sector.")
     scale_class: ScaleClass | None = Field(default=None, description="PP 7/2021 class.")
     founding_year: int | None = Field(
-        default=None, ge=1900, le=2200, description="Year the business was founded."
+        default=None, ge=1, le=9999, description="Year the business was founded."
     )
     owner_name: Name | None = Field(default=None, description="Owner's name. Personal data.")
     nik: Code | None = Field(
