@@ -81,10 +81,11 @@ def partner_asyncapi_json() -> str:
         reply = event_type in PARTNER_REPLIES
         entity_and_verb = event_type.partition(".")[2]
         model = payload_model(event_type, version)
+        direction = "partner to platform" if reply else "platform to partner"
         broker.publisher(
             exchange=REPLIES if reply else PARTNERS,
             routing_key=f"partner.{{partner_id}}.{entity_and_verb}",
-            title=f"{event_type}:v{version} ({'partner to platform' if reply else 'platform to partner'})",
+            title=f"{event_type}:v{version} ({direction})",
             description=(model.__doc__ or "").strip() or None,
             schema=envelope_schema(event_type, version),
             persist=True,
