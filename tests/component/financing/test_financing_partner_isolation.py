@@ -123,3 +123,22 @@ async def test_internal_services_never_hold_or_use_a_partners_credentials(
         )
         with pytest.raises(ChannelAccessRefused):
             await queue.get(fail=False)
+
+
+async def test_only_financing_writes_to_partners_and_no_service_writes_partner_replies(
+    fin_broker: BrokerAccess, onboard
+) -> None:
+    onboard(A)
+    cases = [
+        ("registration", "plut.partners", f"partner.{A}.referral.offered"),
+        ("notifications", "plut.partners", f"partner.{A}.referral.offered"),
+        ("financing", "plut.partner-replies", f"partner.{A}.referral.decided"),
+        ("financing", "plut.partners", "registration.umkm.erased"),  # topic: `partner.*` only
+    ]
+    for service, exchange_name, key in cases:
+        async with PartnerSession(fin_broker.service_urls[service], A) as as_service:
+            channel = await as_service.channel()
+            exchange = await channel.get_exchange(exchange_name, ensure=False)
+            message = aio_pika.Message(b"{}", user_id=as_service.user)
+            with pytest.raises(ChannelAccessRefused):
+                await exchange.publish(message, key)
