@@ -1,4 +1,5 @@
-"""Write the AsyncAPI document of every service to docs/asyncapi/<service>.json.
+"""Write the AsyncAPI document of every service to docs/asyncapi/<service>.json,
+and the partners' document (the partner stream) to docs/asyncapi/partners.json.
 
     uv run python -m scripts.asyncapi
 
@@ -11,11 +12,12 @@ import importlib
 from pathlib import Path
 
 from plut_shared.auth import TokenRegistry
-from plut_shared.messaging.docs import asyncapi_json
+from plut_shared.messaging.docs import asyncapi_json, partner_asyncapi_json
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "asyncapi"
-SERVICES = ("registration", "training", "notifications")
+SERVICES = ("registration", "training", "notifications", "financing")
+PARTNERS = DOCS / "partners.json"
 
 
 def render(service: str) -> str:
@@ -26,7 +28,8 @@ def render(service: str) -> str:
 
 
 def documents() -> dict[Path, str]:
-    return {DOCS / f"{service}.json": render(service) for service in SERVICES}
+    rendered = {DOCS / f"{service}.json": render(service) for service in SERVICES}
+    return rendered | {PARTNERS: partner_asyncapi_json()}
 
 
 def main() -> None:

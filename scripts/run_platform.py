@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # After the line above: the repository root must be importable when run as a script.
 from scripts.supervisor import Supervisor
 
-SERVICES = {"registration": 8001, "training": 8002, "notifications": 8004}
+SERVICES = {"registration": 8001, "training": 8002, "financing": 8003, "notifications": 8004}
 SINK_HTTP_PORT, SINK_SMTP_PORT = 8090, 8025
 BROKER_ENV = Path(__file__).resolve().parent.parent / ".infra" / "broker-env.json"
 

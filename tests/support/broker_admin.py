@@ -17,6 +17,8 @@ import uuid
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
+from plut_shared.messaging.partner_provisioning import PartnerProvisioner
+from plut_shared.messaging.partners import partner_user
 from plut_shared.messaging.provisioning import SERVICES, BrokerProvisioner, service_url
 from plut_shared.messaging.trust import broker_user
 
@@ -50,6 +52,7 @@ class VhostAdmin:
         self.user_prefix = f"plut-t{uuid.uuid4().hex[:8]}-"
         self.passwords = {service: secrets.token_urlsafe(16) for service in TEST_SERVICES}
         self._users_made = False
+        self._partner_users: set[str] = set()
 
     def broker_user(self, service: str) -> str:
         return broker_user(service, self.user_prefix)
@@ -78,7 +81,21 @@ class VhostAdmin:
         """The URL a service connects with: its own user, on `vhost`."""
         return service_url(self.amqp_url, vhost, self.broker_user(service), self.passwords[service])
 
+    def partner_url(self, vhost: str, partner_id: str) -> str:
+        """Onboard a partner on `vhost` as the operator command does; its own broker URL."""
+        password = secrets.token_urlsafe(16)
+        user = PartnerProvisioner(self.provisioner, vhost, self.user_prefix).onboard(
+            partner_id, password
+        )
+        self._partner_users.add(user)
+        return service_url(self.amqp_url, vhost, user, password)
+
+    def partner_user(self, partner_id: str) -> str:
+        return partner_user(partner_id, self.user_prefix)
+
     def close(self) -> None:
+        for user in self._partner_users:
+            self.provisioner.delete_user(user)
         if self._users_made:
             for service in self.passwords:
                 self.provisioner.delete_user(self.broker_user(service))

@@ -20,7 +20,7 @@ from plut_shared.contracts import (
 )
 from pydantic import BaseModel, ValidationError
 
-SERVICES = {"registration", "training", "financing", "notifications"}
+SERVICES = {"registration", "training", "financing", "notifications", "partner"}
 IRREGULAR_PAST = {"withdrawn"}
 
 DESIGN_CATALOG = [

@@ -1,6 +1,6 @@
 """Event contracts. Importing this package registers every payload model."""
 
-from plut_shared.contracts import financing, notifications, registration, training
+from plut_shared.contracts import financing, notifications, partners, registration, training
 from plut_shared.contracts.catalog import (
     Payload,
     UnknownEventType,
@@ -25,6 +25,7 @@ __all__ = [
     "new_event_id",
     "notifications",
     "parse_payload",
+    "partners",
     "payload_model",
     "registration",
     "training",

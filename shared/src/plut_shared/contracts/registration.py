@@ -59,6 +59,9 @@ class UmkmRegistered(Payload):
     consents: Consents = Field(description="Consent flags per purpose.")
     nik: Code = Field(description="Owner's 16-digit NIK. Personal data: internal bus only.")
     nib: Code | None = Field(default=None, description="13-digit business id from OSS, if any.")
+    founding_year: int | None = Field(
+        default=None, ge=1, le=9999, description="Year the business was founded, if known."
+    )
 
 
 @event("registration.umkm.profile_updated")

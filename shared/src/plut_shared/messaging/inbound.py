@@ -39,7 +39,7 @@ class DeliveryReader:
         except ValueError as error:
             raise InvalidMessage(f"invalid envelope: {describe(error)}") from error
         _check_ids(raw, envelope)
-        self.trust.check_owner(envelope.event_type, self.publisher(raw))
+        self.trust.check(envelope, self.publisher(raw))
         return envelope
 
     def _check_properties(self, raw: AbstractIncomingMessage) -> None:

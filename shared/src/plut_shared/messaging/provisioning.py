@@ -11,8 +11,11 @@ user may do (README, Security):
 - configure, write and read its own queues and its own exchange (`<service>.*`);
 - bind its queues to `plut.events` (read) and publish there (write), but only
   routing keys `<service>.*` (topic permission);
+- financing alone also publishes on `plut.partners` (routing keys `partner.*`)
+  and binds its queue to `plut.partner-replies` (README, "Partner stream");
 - nothing else: not the default exchange, not another service's queues, and it
   cannot change or delete the shared exchanges, which are declared here.
+Partners' users are made by the operator command (`partner_provisioning`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 
+from plut_shared.messaging.partners import PARTNER_REPLIES_EXCHANGE, PARTNERS_EXCHANGE
 from plut_shared.messaging.topology import (
     EVENTS_EXCHANGE,
     UNROUTED_EXCHANGE,
@@ -35,21 +39,29 @@ from plut_shared.messaging.trust import DEFAULT_USER_PREFIX, broker_user
 
 SERVICES = ("registration", "notifications", "training", "financing")
 DEFAULT_VHOST = "plut"
+# Exchanges beyond `plut.events` a service writes to / reads (binds its queues to).
+EXTRA_WRITES = {"financing": (PARTNERS_EXCHANGE,)}
+EXTRA_READS = {"financing": (PARTNER_REPLIES_EXCHANGE,)}
 
 
 def service_permissions(service: str, resources: str | None = None) -> dict[str, str]:
     """configure/write/read regexes; `resources` overrides the own-names pattern (tests)."""
     own = resources or rf"{re.escape(service)}\..*"
-    events = re.escape(EVENTS_EXCHANGE)
+    writes = "|".join(map(re.escape, (EVENTS_EXCHANGE, *EXTRA_WRITES.get(service, ()))))
+    reads = "|".join(map(re.escape, (EVENTS_EXCHANGE, *EXTRA_READS.get(service, ()))))
     return {
         "configure": f"^{own}$",
-        "write": f"^({own}|{events})$",
-        "read": f"^({own}|{events})$",
+        "write": f"^({own}|{writes})$",
+        "read": f"^({own}|{reads})$",
     }
 
 
-def topic_permissions(service: str) -> dict[str, str]:
-    return {"exchange": EVENTS_EXCHANGE, "write": rf"^{re.escape(service)}\.", "read": ".*"}
+def topic_permissions(service: str) -> list[dict[str, str]]:
+    """Routing keys a service may publish: its own event types; financing also `partner.*`."""
+    granted = [{"exchange": EVENTS_EXCHANGE, "write": rf"^{re.escape(service)}\.", "read": ".*"}]
+    if PARTNERS_EXCHANGE in EXTRA_WRITES.get(service, ()):
+        granted.append({"exchange": PARTNERS_EXCHANGE, "write": r"^partner\.", "read": ".*"})
+    return granted
 
 
 def service_url(amqp_url: str, vhost: str, user: str, password: str) -> str:
@@ -97,6 +109,8 @@ class BrokerProvisioner:
         self.http.post(
             f"/bindings/{v}/e/{UNROUTED_EXCHANGE}/q/{UNROUTED_QUEUE}", json={"routing_key": ""}
         ).raise_for_status()
+        for exchange in (PARTNERS_EXCHANGE, PARTNER_REPLIES_EXCHANGE):
+            self._put(f"/exchanges/{v}/{exchange}", {"type": "topic", "durable": True})
 
     def user(self, name: str, password: str) -> None:
         self._put(f"/users/{quote(name, safe='')}", {"password": password, "tags": ""})
@@ -104,7 +118,8 @@ class BrokerProvisioner:
     def grant(self, vhost: str, user: str, service: str, resources: str | None = None) -> None:
         v, u = quote(vhost, safe=""), quote(user, safe="")
         self._put(f"/permissions/{v}/{u}", service_permissions(service, resources))
-        self._put(f"/topic-permissions/{v}/{u}", topic_permissions(service))
+        for granted in topic_permissions(service):
+            self._put(f"/topic-permissions/{v}/{u}", granted)
 
     def delete_user(self, name: str) -> None:
         self.http.delete(f"/users/{quote(name, safe='')}")

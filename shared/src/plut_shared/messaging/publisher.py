@@ -8,6 +8,9 @@ vanishing. The caller (the outbox relay, the retry path) retries on error.
 Every message carries the AMQP `user_id` of the service's broker user, which
 the broker verifies; a publish the user's permissions refuse (another service's
 event type) closes the channel with ACCESS_REFUSED and raises `PublishFailed`.
+Events of the partner stream (type `partner.*`) go to `plut.partners` under
+`partner.<partner_id>.<entity>.<verb>` instead (see `partners`), so the relay
+publishes a service's partner-facing events from its outbox like the others.
 Messages for the service's own queues (retry tiers, parking lot, replay) go
 through its own direct exchange, `<service>.internal`: no service may write to
 the default exchange, so no other user can put a message on these queues.
@@ -21,11 +24,17 @@ from faststream.rabbit import ExchangeType, RabbitBroker, RabbitExchange
 from pamqp.commands import Basic
 
 from plut_shared.contracts import Envelope
+from plut_shared.messaging.partners import (
+    PARTNERS_EXCHANGE,
+    is_partner_facing,
+    partner_routing_key,
+)
 from plut_shared.messaging.topology import EVENTS_EXCHANGE
 
 JSON = "application/json"
 
 EVENTS = RabbitExchange(EVENTS_EXCHANGE, type=ExchangeType.TOPIC, durable=True, declare=False)
+PARTNERS = RabbitExchange(PARTNERS_EXCHANGE, type=ExchangeType.TOPIC, durable=True, declare=False)
 
 
 class PublishFailed(RuntimeError):
@@ -44,11 +53,15 @@ class EventPublisher:
         self._timeout = timeout
 
     async def publish_event(self, envelope: Envelope) -> None:
-        """Publish an event on the internal exchange, routed by its type."""
+        """Publish an event on the internal exchange, routed by its type (partner
+        events on the partner exchange, routed to their partner)."""
+        exchange, routing_key = EVENTS, envelope.event_type
+        if is_partner_facing(envelope.event_type):
+            exchange, routing_key = PARTNERS, partner_routing_key(envelope)
         await self._send(
             envelope.model_dump_json().encode(),
-            exchange=EVENTS,
-            routing_key=envelope.event_type,
+            exchange=exchange,
+            routing_key=routing_key,
             message_id=envelope.event_id,
             correlation_id=envelope.correlation_id,
             message_type=envelope.event_type,

@@ -59,14 +59,18 @@ class MessagingRuntime:
         self.consumers: list[EventConsumer] = []
         self.intakes: list[QueueIntake] = []
 
-    def consume(self, purpose: str, handlers: dict[str, Handler]) -> EventConsumer:
+    def consume(
+        self, purpose: str, handlers: dict[str, Handler], trust: PublisherTrust | None = None
+    ) -> EventConsumer:
+        """Handle a queue's events; `trust` decides whose events it accepts (default: each
+        event type only from the service that owns it, see `trust`)."""
         queue = next(q for q in self.topology.queues if q.purpose == purpose)
         consumer = EventConsumer(
             self.topology,
             queue,
             handlers,
             self.publisher,
-            DeliveryReader(self.trust, self.settings.max_message_bytes),
+            DeliveryReader(trust or self.trust, self.settings.max_message_bytes),
             RetryPolicy(immediate_attempts=self.settings.immediate_attempts),
         )
         consumer.document(self.broker)

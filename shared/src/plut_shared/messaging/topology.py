@@ -41,10 +41,12 @@ class TopologyMissing(RuntimeError):
 
 @dataclass(frozen=True)
 class ConsumerQueue:
-    """One queue of a service: its purpose and the routing keys (topic patterns) it binds."""
+    """One queue of a service: its purpose and the routing keys (topic patterns) it binds
+    on `exchange` (the internal events; financing's partner replies come on their own)."""
 
     purpose: str
     bindings: tuple[str, ...]
+    exchange: str = EVENTS_EXCHANGE
 
 
 @dataclass(frozen=True)
@@ -101,20 +103,21 @@ class ServiceTopology:
         }
 
 
-async def check_shared(channel: AbstractRobustChannel) -> None:
+async def check_shared(channel: AbstractRobustChannel, exchange: str = EVENTS_EXCHANGE) -> None:
     """Passive declarations: they need no permission and change nothing."""
     try:
-        await channel.declare_exchange(EVENTS_EXCHANGE, ExchangeType.TOPIC, passive=True)
+        await channel.declare_exchange(exchange, ExchangeType.TOPIC, passive=True)
     except Exception as error:
         raise TopologyMissing(
-            f"exchange {EVENTS_EXCHANGE} is missing or not accessible ({error}); provision "
+            f"exchange {exchange} is missing or not accessible ({error}); provision "
             "the broker first (`scripts/infra.py up`, or the compose `broker-setup` step)"
         ) from error
 
 
 async def declare_service(channel: AbstractRobustChannel, topology: ServiceTopology) -> None:
     await check_shared(channel)
-    events = await channel.get_exchange(EVENTS_EXCHANGE, ensure=False)
+    for exchange in {consumer.exchange for consumer in topology.queues}:
+        await check_shared(channel, exchange)
     internal = await channel.declare_exchange(
         topology.internal_exchange, ExchangeType.DIRECT, durable=True
     )
@@ -128,8 +131,9 @@ async def declare_service(channel: AbstractRobustChannel, topology: ServiceTopol
             name, durable=True, arguments=topology.consumer_arguments()
         )
         await queue.bind(internal, routing_key=name)
+        source = await channel.get_exchange(consumer.exchange, ensure=False)
         for pattern in consumer.bindings:
-            await queue.bind(events, routing_key=pattern)
+            await queue.bind(source, routing_key=pattern)
         for tier, delay in enumerate(topology.retry_delays_ms):
             retry_name = topology.retry_queue_name(consumer.purpose, tier)
             retry = await channel.declare_queue(

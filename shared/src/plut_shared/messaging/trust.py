@@ -18,11 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from plut_shared.messaging import headers as h
 from plut_shared.messaging.errors import InvalidMessage
+
+if TYPE_CHECKING:
+    from plut_shared.contracts import Envelope
 
 DEFAULT_USER_PREFIX = "plut-"
 
@@ -60,6 +63,10 @@ class PublisherTrust:
             if relayed:
                 return relayed
         return user_id or None
+
+    def check(self, envelope: Envelope, publisher: str | None) -> None:
+        """Raise `InvalidMessage` unless `publisher` may have published `envelope`."""
+        self.check_owner(envelope.event_type, publisher)
 
     def check_owner(self, event_type: str, publisher: str | None) -> None:
         owner = broker_user(owning_service(event_type), self.user_prefix)

@@ -11,7 +11,7 @@ import typer
 from plut_shared.store_check.cli import main as store_check_main
 from rich.console import Console
 
-from plut_cli import importing, parked, tokens
+from plut_cli import importing, parked, partners, tokens
 from plut_cli.config import Infrastructure
 from plut_cli.demo import load as demo
 from plut_cli.errors import one_line_errors
@@ -20,13 +20,14 @@ from plut_cli.status import render, snapshot
 
 app = typer.Typer(
     name="plut",
-    help="Operate the PLUT platform: status, parked messages, tokens, imports, demo data.",
+    help="Operate the PLUT platform: status, parked messages, tokens, partners, imports, demo.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(parked.app, name="parked")
 app.add_typer(tokens.app, name="tokens")
+app.add_typer(partners.app, name="partners")
 app.add_typer(demo.app, name="demo")
 app.command("import")(importing.run)
 app.command("sinks")(one_line_errors(sinks_command))

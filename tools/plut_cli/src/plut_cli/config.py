@@ -39,6 +39,7 @@ class ServiceInfo:
 SERVICES: tuple[ServiceInfo, ...] = (
     ServiceInfo("registration", 8001, ("enterprises",)),
     ServiceInfo("training", 8002, ("sessions", "appointments")),
+    ServiceInfo("financing", 8003, ("referrals", "enterprises", "course_sessions")),
     ServiceInfo("notifications", 8004, ("messages",)),
 )
 SERVICE_NAMES = tuple(service.name for service in SERVICES)

@@ -36,6 +36,7 @@ def registered_event(enterprise: Enterprise) -> UmkmRegistered:
         consents=consent_flags(enterprise.consents),
         nik=owner.nik,
         nib=business.nib,
+        founding_year=business.founding_year,
     )
 
 

@@ -1,0 +1,1 @@
+"""An example partner (a bank) on the PLUT partner stream; see `client`."""
