@@ -137,3 +137,11 @@ async def _version(counters, aggregate_id: str) -> int:
         return counters.versions[aggregate_id]
     document = await counters.collection.find_one({"_id": aggregate_id})
     return document["version"]
+
+
+def test_a_refusal_by_an_index_led_by_id_means_the_id_is_taken() -> None:
+    from plut_shared.messaging.writes import is_id_index
+
+    assert is_id_index("_id_") and is_id_index("_id_1_version_1")
+    assert is_id_index("_id_1_outbox_lease_holder_1")
+    assert not is_id_index("nik_key_1") and not is_id_index("slot_key_1")
