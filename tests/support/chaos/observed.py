@@ -16,6 +16,7 @@ import aio_pika
 import httpx
 from plut_cli.sinks import ProviderSink
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
 
 from tests.support.chaos.platform import PROBE_QUEUE, ChaosPlatform
 
@@ -49,13 +50,13 @@ async def observe(platform: ChaosPlatform) -> Observed:
     return seen
 
 
-async def _registration(db, seen: Observed) -> None:  # type: ignore[no-untyped-def]
+async def _registration(db: AsyncDatabase, seen: Observed) -> None:
     async for doc in db.enterprises.find({}, {"owner.phone": 1, "outbox_pending": 1}):
         seen.stored[doc["_id"]] = (doc.get("owner") or {}).get("phone", "")
         seen.outbox_pending += bool(doc.get("outbox_pending"))
 
 
-async def _notifications(db, seen: Observed) -> None:  # type: ignore[no-untyped-def]
+async def _notifications(db: AsyncDatabase, seen: Observed) -> None:
     async for doc in db.contacts.find({}, {"_id": 1}):
         seen.contacts.add(doc["_id"])
     async for doc in db.messages.find({"template": "welcome"}, {"umkm_id": 1, "state": 1}):

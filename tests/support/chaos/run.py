@@ -109,7 +109,11 @@ class ChaosRun:
         services = self.platform.services
 
         def kill_and_start(name: str) -> Callable[[], None]:
-            return lambda: (services[name].kill(), services[name].start())[-1]
+            def action() -> None:
+                services[name].kill()
+                services[name].start()
+
+            return action
 
         return {
             KILL_REGISTRATION: kill_and_start("registration"),
