@@ -56,9 +56,10 @@ def tally(outcomes: list[Outcome], seen: Observed) -> Tally:
     result = Tally(submitted=len(outcomes), answers=Counter(o.how for o in outcomes))
     accepted = [o for o in outcomes if o.accepted and o.umkm_id]
     result.accepted = len({o.umkm_id for o in accepted})
-    result.duplicated["one enterprise accepted for two requests"] = len(accepted) - (
-        result.accepted
-    )
+    # Two requests (two NIKs) answered with one enterprise: counted as a duplicate too.
+    shared = len(accepted) - result.accepted
+    result.duplicated["one enterprise accepted for two requests"] = shared
+    result.duplicated["any step"] = shared
     _counts(result, seen, {o.umkm_id for o in accepted if o.umkm_id})
     for outcome in accepted:
         _check_one(result, outcome, seen)
