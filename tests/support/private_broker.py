@@ -24,9 +24,11 @@ restart as clients see it (every connection drops, durable queues stay).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -160,7 +162,8 @@ class PrivateBroker:
                 self.ctl("stop", timeout=timeout)
             self.process.wait(timeout)
         except (RuntimeError, subprocess.TimeoutExpired):
-            os.killpg(self.process.pid, 9)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
         self.process = None
 
