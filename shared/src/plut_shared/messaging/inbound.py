@@ -18,7 +18,7 @@ from plut_shared.messaging.errors import InvalidMessage, describe
 from plut_shared.messaging.trust import PublisherTrust
 
 JSON = "application/json"
-# DESIGN.md section 3: event ids are UUIDs (v7 from our producers) or ULIDs.
+# The event contract (README): event ids are UUIDs (v7 from our producers) or ULIDs.
 _EVENT_ID = re.compile(
     r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9A-HJKMNP-TV-Z]{26})$"
 )

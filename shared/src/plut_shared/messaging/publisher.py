@@ -1,4 +1,4 @@
-"""Publishing with every safety option set on purpose (DESIGN.md section 4).
+"""Publishing with every safety option set on purpose (README, "Reliability").
 
 FastStream publishes non-persistent unless told; here every message is
 persistent and mandatory, and the broker is connected with publisher confirms

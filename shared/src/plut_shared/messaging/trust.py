@@ -1,4 +1,4 @@
-"""Who may publish which events, and who published a delivery (DESIGN.md sections 3-4).
+"""Who may publish which events, and who published a delivery (README, "Security").
 
 Every service connects to the broker as its own user, `<prefix><service>`
 (`plut-registration`, ...), whose topic permissions on `plut.events` let it

@@ -1,6 +1,6 @@
 """The PLUT centres this deployment serves, with the codes certificate numbers use.
 
-East Java's six centres (DESIGN.md section 1); the code is the middle part of
+East Java's six centres; the code is the middle part of
 a certificate number such as `PLUT-KMJ-2026-000123`.
 """
 

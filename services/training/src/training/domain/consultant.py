@@ -21,7 +21,7 @@ MAX_SLOT_LENGTH = timedelta(hours=8)
 
 
 class Area(StrEnum):
-    """The seven areas PLUT consultants cover (DESIGN.md section 6)."""
+    """The seven areas PLUT consultants cover."""
 
     INSTITUTIONS = "institutions"
     HUMAN_RESOURCES = "human_resources"

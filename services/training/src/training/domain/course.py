@@ -15,7 +15,7 @@ from training.domain.text import clean_text
 
 
 class Topic(StrEnum):
-    """The common PLUT training topics (DESIGN.md section 6)."""
+    """The common PLUT training topics."""
 
     DIGITAL_MARKETING = "digital_marketing"
     SAK_EMKM_BOOKKEEPING = "sak_emkm_bookkeeping"
