@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 SERVICES = {"registration", "training", "financing", "notifications", "partner"}
 IRREGULAR_PAST = {"withdrawn"}
 
-DESIGN_CATALOG = [
+CONTRACT_CATALOG = [
     "registration.umkm.registered",
     "registration.umkm.profile_updated",
     "registration.umkm.scale_changed",
@@ -80,7 +80,7 @@ ALL_TYPES = [t for t in event_types() if not t[0].startswith("testkit.")]
 
 
 def test_every_event_of_the_design_catalog_has_a_contract() -> None:
-    assert {event_type for event_type, _ in ALL_TYPES} >= set(DESIGN_CATALOG)
+    assert {event_type for event_type, _ in ALL_TYPES} >= set(CONTRACT_CATALOG)
 
 
 @pytest.mark.parametrize(("event_type", "version"), ALL_TYPES)

@@ -66,7 +66,7 @@ def asyncapi_json(broker: RabbitBroker, service: str) -> str:
         title=f"PLUT {service} service",
         version="1.0.0",
         description=f"Events the {service} service publishes on `plut.events` and the queues "
-        "it consumes. Every message is a JSON envelope (see DESIGN: event contract).",
+        "it consumes. Every message is a JSON envelope (see the README, 'Event contract').",
     )
     document = spec.to_specification().to_jsonable()
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
