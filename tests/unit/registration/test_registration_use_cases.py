@@ -13,9 +13,10 @@ from registration.domain.commands import (
 )
 from registration.domain.errors import EnterpriseErased
 from registration.handlers import CentreNotAllowed, IdentityHeldElsewhere, NotFound
+from registration.import_report import ImportReport
 
 from tests.component.registration.examples import registration
-from tests.unit.registration.fakes import MemoryReports, officer, wired
+from tests.unit.registration.fakes import MemoryReportWriter, officer, wired
 
 
 def command(**changes) -> RegisterEnterprise:
@@ -145,13 +146,16 @@ async def test_an_import_registers_rows_through_the_same_use_case_and_twice_crea
         for n, r in enumerate(rows)
     ]
     data = (header + "".join(lines)).encode()
-    importer = BulkImporter(handlers, MemoryReports())  # type: ignore[arg-type]
-    first = await importer.run(data, "umkm.csv", None, officer())
-    again = await importer.run(data, "umkm.csv", None, officer())
-    assert len(first.created) == 3 and first.errors == []
-    assert again.created == {} and {e.field for e in again.errors} == {"nik"}
+    importer = BulkImporter(handlers, chunk_rows=2)
+    first_rows, again_rows = MemoryReportWriter(), MemoryReportWriter()
+    first = await importer.run(ImportReport("i1"), data, "umkm.csv", None, officer(), first_rows)
+    again = await importer.run(ImportReport("i2"), data, "umkm.csv", None, officer(), again_rows)
+    assert len(first.created) == 3 and first.errors == {}
+    assert again.created == {} and {f for row in again.errors.values() for f, _ in row} == {"nik"}
     assert len(store.events_of("registration.umkm.registered")) == 3
     assert audit.actions().count("import") == 3
+    for written in (first_rows, again_rows):  # every row reported, chunk after chunk
+        assert [row["row"] for row in written.rows] == [2, 3, 4]
 
 
 async def test_another_centres_identity_is_refused_without_naming_its_enterprise() -> None:

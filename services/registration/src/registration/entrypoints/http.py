@@ -14,7 +14,6 @@ from plut_shared.contracts.registration import ScaleClass
 from plut_shared.routes import Admin, Reader, Writer
 
 from registration.adapters.directory import SearchFilter
-from registration.bulk_import import BulkImporter
 from registration.config import RegistrationSettings
 from registration.domain.commands import (
     CorrectProfile,
@@ -29,6 +28,7 @@ from registration.entrypoints.views import (
     EnterpriseView,
 )
 from registration.handlers import RegistrationHandlers
+from registration.import_jobs import ImportJobs
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Wiring:
     """What routes need, put on `app.state.registration` by the composition root."""
 
     handlers: RegistrationHandlers
-    importer: BulkImporter
+    imports: ImportJobs
     settings: RegistrationSettings
 
 
@@ -101,9 +101,7 @@ async def read(umkm_id: str, actor: Reader, w: Wired) -> EnterpriseView:
     summary="Correct the profile (right to rectification)",
     responses=_CHANGE,
 )
-async def correct(
-    umkm_id: str, command: CorrectProfile, actor: Writer, w: Wired
-) -> EnterpriseView:
+async def correct(umkm_id: str, command: CorrectProfile, actor: Writer, w: Wired) -> EnterpriseView:
     stored = await w.handlers.correct(umkm_id, command, actor)
     return EnterpriseView.of(stored, sees_nik=actor.sees_nik)
 
@@ -125,9 +123,7 @@ async def update_financials(
     summary="Give or withdraw consent for a purpose",
     responses=_CHANGE,
 )
-async def set_consent(
-    umkm_id: str, command: SetConsent, actor: Writer, w: Wired
-) -> EnterpriseView:
+async def set_consent(umkm_id: str, command: SetConsent, actor: Writer, w: Wired) -> EnterpriseView:
     stored = await w.handlers.set_consent(umkm_id, command, actor)
     return EnterpriseView.of(stored, sees_nik=actor.sees_nik)
 
