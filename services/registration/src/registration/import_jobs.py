@@ -69,6 +69,10 @@ class ImportJobs:
         self._stopping = False
         self._watch = BackgroundLoop("import-jobs", self._renew_and_reap, interval=lease_s / 3)
 
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
+
     async def start(self) -> None:
         self._watch.start()  # its first round marks the jobs of a dead process failed
 
