@@ -54,16 +54,15 @@ async def test_polls_within_the_pause_are_answered_from_memory():
     assert len(outboxes.asked) == 2
 
 
-async def test_one_look_reads_at_most_the_budget_and_the_next_reads_others_first():
-    outboxes, clock = Outboxes({"a", "b", "c", "d"}), Clock()
-    tracker = PublicationTracker(outboxes, budget=2, pause=0.0, clock=clock)
-    tracker.follow(["a", "b", "c", "d"])
+async def test_a_look_goes_on_while_whole_batches_are_published_up_to_the_budget():
+    outboxes, clock = Outboxes({"c", "f"}), Clock()
+    tracker = PublicationTracker(outboxes, batch=2, budget=4, pause=0.0, clock=clock)
+    tracker.follow(["a", "b", "c", "d", "e", "f", "g", "h"])
 
-    await tracker.refresh()
-    await tracker.refresh()
+    first = await tracker.refresh()  # a b published: on to c d, where c still waits
     outboxes.waiting = set()
-    await tracker.refresh()
-    await tracker.refresh()
+    second = await tracker.refresh()  # e f, g h: the budget of 4 ids
+    third = await tracker.refresh()  # c, which had gone to the back
 
-    assert outboxes.asked == [["a", "b"], ["c", "d"], ["a", "b"], ["c", "d"]]
-    assert tracker.published == 4
+    assert outboxes.asked == [["a", "b"], ["c", "d"], ["e", "f"], ["g", "h"], ["c"]]
+    assert (first, second, third) == (3, 7, 8)

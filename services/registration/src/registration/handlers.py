@@ -4,7 +4,8 @@ Each one loads the record through the aggregate store, lets the enterprise
 decide, and saves state and events in one write; then it records the
 processing in the audit trail. They know nothing of HTTP: callers map the
 errors below to status codes. The bulk import registers each row through
-`register`, so a row is checked and deduplicated exactly like a single request.
+`add_new` (`register` without the audit write, which the import batches), so a
+row is checked and deduplicated exactly like a single request.
 """
 
 from __future__ import annotations

@@ -1,11 +1,15 @@
 """How many of an import's `registered` events the relay has published.
 
 An enterprise's event is published once its outbox is empty. The tracker
-keeps the ids still unpublished and, when asked (an officer polls the job),
-reads the outbox flag of at most `budget` of them by `_id`, which every store
-answers from its index; ids found published are never read again. Asked more
-often than every `pause` seconds it answers from memory, so polling costs the
-store little, and the count only rises.
+keeps the ids still unpublished, oldest first, and when asked (an officer
+polls the job) reads their outbox flags by `_id`, which every store answers
+from its index, a batch at a time: it goes on while whole batches turn out
+published (the relay drains roughly in the order of the writes) and stops at
+the first batch with an event still waiting, or at `budget` ids. Ids found
+published are never read again; ids still waiting go to the back, so an
+event that stays stuck does not hide the others. Asked more often than every
+`pause` seconds it answers from memory. So polling costs the store about one
+read per event plus one batch, and the count only rises.
 """
 
 from __future__ import annotations
@@ -25,11 +29,13 @@ class PublicationTracker:
         self,
         outboxes: Outboxes,
         *,
+        batch: int = 250,
         budget: int = 2_000,
         pause: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._outboxes = outboxes
+        self._batch = batch
         self._budget = budget
         self._pause = pause
         self._clock = clock
@@ -52,14 +58,23 @@ class PublicationTracker:
     async def refresh(self) -> int:
         async with self._lock:
             if self._pending and self.idle_for >= self._pause:
-                batch = list(self._pending)[: self._budget]
-                still = await self._outboxes.unpublished(batch)
-                for umkm_id in batch:
-                    if umkm_id not in still:
-                        del self._pending[umkm_id]
-                        self.published += 1
-                    else:  # to the back, so the next look reads others first
-                        del self._pending[umkm_id]
-                        self._pending[umkm_id] = None
+                read = 0
+                while self._pending and read < self._budget:
+                    batch = list(self._pending)[: self._batch]
+                    read += len(batch)
+                    if not await self._look(batch):
+                        break  # the relay has not got this far: later ids wait too
                 self._checked_at = self._clock()
         return self.published
+
+    async def _look(self, batch: list[str]) -> bool:
+        """Count the published ids of `batch`; the others go to the back, so the next look
+        reads others first. True when every one was published."""
+        still = await self._outboxes.unpublished(batch)
+        for umkm_id in batch:
+            del self._pending[umkm_id]
+            if umkm_id in still:
+                self._pending[umkm_id] = None
+            else:
+                self.published += 1
+        return not still
