@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from registration.adapters.directory import DuplicateIdentity, SearchFilter
+from registration.adapters.keys import village_key
 from registration.bulk_import import BulkImporter
 from registration.domain.commands import (
     CorrectProfile,
@@ -54,6 +55,22 @@ async def test_a_similar_name_in_the_same_village_is_flagged_not_blocked() -> No
     first = await handlers.register(command(business_name="UD Sepatu Maja"), officer())
     second = await handlers.register(command(business_name="UD Sepatu Maja."), officer())
     assert second.possible_duplicates == [first.umkm_id]
+
+
+async def test_an_imported_row_refused_as_a_duplicate_is_no_neighbour_to_later_rows() -> None:
+    handlers, _, audit = wired()
+    first = await handlers.register(command(business_name="UD Sepatu Maja"), officer())
+    village = first.enterprise.business.address
+    known = await handlers.directory.names_in_villages([village_key(village)], "kota-mojokerto")
+    same_nik = command(nik=first.enterprise.owner.nik, business_name="UD Sepatu Maja")
+    with pytest.raises(DuplicateIdentity):
+        await handlers.add_new(same_nik, officer(), known_names=known)
+
+    fresh = command(business_name="UD Sepatu Maja")
+    later = await handlers.add_new(fresh, officer(), known_names=known)
+
+    assert later.possible_duplicates == [first.umkm_id]  # not the refused row's id
+    assert audit.actions() == ["register"]  # an import records its entries per chunk
 
 
 async def test_reading_another_centres_enterprise_looks_like_an_unknown_id() -> None:

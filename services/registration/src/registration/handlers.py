@@ -30,7 +30,7 @@ from registration.domain.commands import (
 )
 from registration.domain.enterprise import Enterprise, new_umkm_id
 from registration.domain.record import EnterpriseRecord
-from registration.domain.similarity import similar_ids
+from registration.domain.similarity import join_neighbours, leave_neighbours
 
 SERVICE = "registration"
 
@@ -116,18 +116,19 @@ class RegistrationHandlers:
             raise CentreNotAllowed(command.centre_id)
         enterprise = enterprise_from_command(command, umkm_id=new_umkm_id(), at=self.clock())
         neighbours = await self._neighbours(enterprise, known_names)
-        record = EnterpriseRecord(enterprise, _similar(enterprise, neighbours))
+        similar = join_neighbours(enterprise.umkm_id, enterprise.business.name, neighbours)
+        record = EnterpriseRecord(enterprise, similar)
         try:
             await self.records.add(record, Cause(actor.correlation_id))
         except DuplicateKey as refused:
-            _forget(neighbours, record.umkm_id)
+            leave_neighbours(record.umkm_id, neighbours)
             duplicate = await self.directory.duplicate(refused.index, record)
             raise visible_duplicate(duplicate, actor) from None
         except AggregateExists:  # a UUIDv7 collision: practically never, but never silent
-            _forget(neighbours, record.umkm_id)
+            leave_neighbours(record.umkm_id, neighbours)
             raise ChangeConflict(record.umkm_id) from None
         except BaseException:
-            _forget(neighbours, record.umkm_id)
+            leave_neighbours(record.umkm_id, neighbours)
             raise
         return record
 
@@ -222,22 +223,6 @@ class RegistrationHandlers:
             raise NotFound(umkm_id)
         await self.record(actor, action, [changed.enterprise])
         return changed
-
-
-def _similar(enterprise: Enterprise, neighbours: list[tuple[str, str]]) -> list[str]:
-    """Similar names among the neighbours; then the enterprise joins them at once, so rows
-    registered concurrently with it see it too."""
-    name = enterprise.business.name
-    if name is None:
-        return []
-    similar = similar_ids(name, neighbours)
-    neighbours.append((enterprise.umkm_id, name))
-    return similar
-
-
-def _forget(neighbours: list[tuple[str, str]], umkm_id: str) -> None:
-    """A registration that was not stored is no neighbour to later rows."""
-    neighbours[:] = [entry for entry in neighbours if entry[0] != umkm_id]
 
 
 def visible_duplicate(duplicate: DuplicateIdentity, actor: Actor) -> Exception:

@@ -86,6 +86,21 @@ def similar_ids(name: str, neighbours: Iterable[tuple[str, str]]) -> list[str]:
     ]
 
 
+def join_neighbours(umkm_id: str, name: str | None, neighbours: list[tuple[str, str]]) -> list[str]:
+    """Ids of the similar names among a village's `(id, name)` neighbours; then the new
+    enterprise joins them at once, so registrations running alongside it see it too."""
+    if name is None:
+        return []
+    similar = similar_ids(name, neighbours)
+    neighbours.append((umkm_id, name))
+    return similar
+
+
+def leave_neighbours(umkm_id: str, neighbours: list[tuple[str, str]]) -> None:
+    """A registration that was not stored is no neighbour to later ones."""
+    neighbours[:] = [entry for entry in neighbours if entry[0] != umkm_id]
+
+
 def _similar_keys(key_a: str, key_b: str, threshold: float) -> bool:
     if not key_a or not key_b:
         return threshold <= 0.0  # the similarity of a name without letters is 0.0
