@@ -108,5 +108,14 @@ def _similar_keys(key_a: str, key_b: str, threshold: float) -> bool:
     # documents both), so most pairs are told apart without matching any blocks.
     if 2.0 * min(len(key_a), len(key_b)) / (len(key_a) + len(key_b)) < threshold:
         return False
-    matcher = SequenceMatcher(None, key_a, key_b)
+    matcher = _matcher_of(key_b)
+    matcher.set_seq1(key_a)
     return matcher.quick_ratio() >= threshold and matcher.ratio() >= threshold
+
+
+@lru_cache(maxsize=16_384)
+def _matcher_of(key: str) -> SequenceMatcher[str]:
+    """A matcher whose second sequence is `key`: difflib caches what it learns of the second
+    sequence, and a village's name is compared with every later name there. Used only
+    between `set_seq1` and the ratios, with no await in between, so sharing it is safe."""
+    return SequenceMatcher(None, "", key)
