@@ -166,3 +166,24 @@ async def test_a_workbook_found_past_the_row_limit_fails_its_job_and_creates_not
     assert (job["created"], job["rows_done"]) == (0, 0)
     listed = (await client.get("/enterprises", headers=auth("officer"))).json()
     assert listed["total"] == 0
+
+
+async def test_past_the_jobs_a_process_may_hold_an_upload_gets_429_until_one_is_done(
+    app: FastAPI, tmp_path: Path
+):
+    busy_app = create_app(settings_like(app, import_jobs_at_once=1), token_registry())
+    release = asyncio.Event()
+    hold_rows_after(busy_app, 0, release.wait)
+    files = [generated_csv(2, seed=20 + n, tmp_path=tmp_path) for n in range(5)]
+    async with running(busy_app) as http:
+        held = [await upload(http, data, who="admin") for data in files[:4]]  # 1 runs, 3 wait
+        refused = await upload(http, files[4], who="admin")
+        release.set()
+        jobs = [await finished(http, answer.headers["Location"], "admin") for answer in held]
+        later = await import_file(http, files[4], who="admin")
+
+    assert [answer.status_code for answer in held] == [202] * 4
+    assert refused.status_code == 429
+    assert "too many imports in progress" in refused.json()["detail"]
+    assert [job["state"] for job in jobs] == ["done"] * 4
+    assert later.job["created"] == 2

@@ -2,7 +2,9 @@
 
 `submit` runs the checks of the whole file that cost little (see
 `BulkImporter.check`), stores the job as queued and starts it as a task the
-service tracks; at most `jobs_at_once` run at a time, the rest wait queued.
+service tracks; at most `jobs_at_once` run at a time, the rest wait queued,
+and past `WAITING_PER_SLOT` times as many jobs an upload is refused
+(`ImportsBusy`), since each job keeps its file in memory until it ends.
 The job document shows its progress after every chunk (see `bulk_import`).
 
 Restarts: a job is never resumed (the upload is not kept); it is marked
@@ -44,6 +46,13 @@ INTERRUPTED = (
 )
 UNEXPECTED = "the import stopped on an unexpected error; import the same file again"
 STOP_WAIT_S = 30.0  # a stopping job finishes its chunk; past this it is cancelled
+WAITING_PER_SLOT = 4  # jobs a process holds (each with its upload in memory) per running one
+
+
+class ImportsBusy(Exception):
+    """This process holds as many import jobs as it may; the upload should come later."""
+
+
 TRACKER_IDLE_S = 600.0  # events of jobs nobody polls for this long are no longer counted
 
 
@@ -63,6 +72,7 @@ class ImportJobs:
         self._directory = directory
         self._lease = timedelta(seconds=lease_s)
         self._slots = asyncio.Semaphore(jobs_at_once)
+        self._most_held = jobs_at_once * WAITING_PER_SLOT
         self._clock = clock
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._trackers: dict[str, PublicationTracker] = {}
@@ -88,6 +98,8 @@ class ImportJobs:
     async def submit(
         self, data: bytes, filename: str, centre_id: str | None, actor: Actor
     ) -> ImportJob:
+        if len(self._tasks) >= self._most_held:
+            raise ImportsBusy
         await asyncio.to_thread(self.importer.check, data, filename, centre_id, actor)
         now = self._clock()
         job = ImportJob(new_event_id(), actor.subject, now, updated_at=now)

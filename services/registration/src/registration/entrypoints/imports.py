@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, HTTPException, Query, Response, UploadFile, status
 from plut_shared.routes import Writer
 
-from registration.entrypoints.errors import FORBIDDEN, NOT_FOUND, VALIDATION
+from registration.entrypoints.errors import BUSY, FORBIDDEN, NOT_FOUND, VALIDATION
 from registration.entrypoints.http import MAX_OFFSET, Wired
 from registration.entrypoints.import_views import ImportJobView, ImportRowsPage, RowOutcomeView
 
@@ -27,6 +27,7 @@ router = APIRouter(tags=["import"], responses=VALIDATION | FORBIDDEN)
     status_code=status.HTTP_202_ACCEPTED,
     summary="Register many UMKM from a CSV or XLSX file, as a job",
     response_description="The job, queued; `Location` and `job_url` name it.",
+    responses=BUSY,
 )
 async def import_file(
     actor: Writer,
