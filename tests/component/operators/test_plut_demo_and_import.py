@@ -65,3 +65,22 @@ async def test_import_shows_the_counts_and_each_rejected_field_with_its_reason(
     assert "rows read 3, created 2, rejected 1" in result.stdout
     rejected = next(line for line in result.stdout.splitlines() if "│ 3 " in line)
     assert "nik" in rejected and "NIK must have 16 digits, got 5" in rejected
+    assert "done" in result.stdout  # the progress bar's last state
+    assert "3/3" in result.stdout  # rows done of rows read
+
+
+async def test_importing_the_same_file_again_shows_every_row_as_already_registered(
+    registration_url: str, tmp_path: Path
+) -> None:
+    upload = tmp_path / "umkm.csv"
+    upload.write_text("\n".join([HEADER, _row("Dewi Astuti"), _row("Sri Wahyuni")]) + "\n")
+    args = ("import", str(upload), "--centre", "kota-mojokerto")
+    target = ("--url", registration_url, "--token", ADMIN_TOKEN)
+    first = await plut_async(*args, *target)
+
+    again = await plut_async(*args, *target)
+
+    assert first.exit_code == 0 and again.exit_code == 0, again.stdout + again.stderr
+    assert "rows read 2, created 0, rejected 2" in again.stdout
+    already = [line for line in again.stdout.splitlines() if "already registered as" in line]
+    assert len(already) == 2

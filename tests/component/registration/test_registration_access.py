@@ -134,6 +134,7 @@ async def test_the_openapi_document_describes_every_endpoint_and_the_bearer_sche
         "/enterprises/{umkm_id}/export",
         "/enterprises/{umkm_id}/erase",
         "/enterprises/import",
+        "/imports/{import_id}",
         "/imports/{import_id}/rows",
         "/audit",
     }

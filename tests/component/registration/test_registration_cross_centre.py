@@ -11,6 +11,7 @@ from tests.component.registration.examples import (
     fresh_identity,
     registration,
 )
+from tests.component.registration.imports import import_file
 
 ELSEWHERE = "is already registered at another PLUT centre"
 
@@ -67,14 +68,12 @@ async def test_importing_another_centres_identity_does_not_reveal_its_enterprise
     own = fresh_identity()
     header = "nama_pemilik,nik,no_hp,nama_usaha,sektor,kabupaten_kota,kecamatan,modal"
     line = f"Budi,{malang['nik']},{own['phone']},Toko Budi,kuliner,Kota Mojokerto,Magersari,1000"
-    files = {"file": ("umkm.csv", f"{header}\n{line}\n".encode(), "text/csv")}
 
-    response = await client.post("/enterprises/import", files=files, headers=auth("officer"))
+    imported = await import_file(client, f"{header}\n{line}\n".encode())
 
-    assert response.status_code == 200, response.text
-    [error] = response.json()["errors"]
-    assert error["field"] == "nik" and ELSEWHERE in error["error"]
-    assert malang["umkm_id"] not in response.text
+    [((row, field), error)] = imported.errors.items()
+    assert (row, field) == (2, "nik") and ELSEWHERE in error
+    assert malang["umkm_id"] not in str(imported.rows)
 
 
 async def test_similar_names_of_another_centre_are_not_listed_for_review(

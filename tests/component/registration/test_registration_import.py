@@ -1,4 +1,5 @@
-"""Bulk import over HTTP: a messy file, a re-import, an XLSX workbook, an unreadable file."""
+"""Bulk import over HTTP (a job per upload): a messy file, a re-import, an XLSX workbook,
+an unreadable file."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 import httpx
 
 from tests.component.registration.examples import auth, fresh_identity
+from tests.component.registration.imports import import_file, upload
 from tests.support.event_probe import EventProbe
 
 GENERATOR = Path(__file__).parents[3] / "bench" / "generate_umkm_file.py"
@@ -34,37 +36,26 @@ def _messy_file() -> tuple[bytes, dict[str, str]]:
     return ("\n".join(lines) + "\n").encode(), {"ani": ani["nik"], "cici": "3576013213900001"}
 
 
-async def _import(
-    client: httpx.AsyncClient, data: bytes, name: str, who: str = "officer"
-) -> httpx.Response:
-    files = {"file": (name, data, "text/csv")}
-    return await client.post("/enterprises/import", files=files, headers=auth(who))
-
-
 async def test_a_messy_csv_imports_the_valid_rows_and_reports_every_bad_one(
     client: httpx.AsyncClient, events: EventProbe
 ):
     data, secrets = _messy_file()
 
-    response = await _import(client, data, "umkm.csv")
+    imported = await import_file(client, data)
 
-    assert response.status_code == 200, response.text
-    report = response.json()
-    assert (report["rows"], report["created"], report["rejected"], report["empty_rows"]) == (
-        6,
-        3,
-        2,
-        1,
-    )
-    assert sorted(report["created_ids"]) == ["2", "3", "7"]
-    errors = {(e["row"], e["field"]): e["error"] for e in report["errors"]}
+    job = imported.job
+    assert job["state"] == "done", job
+    assert (job["rows"], job["created"], job["rejected"], job["empty_rows"]) == (6, 3, 2, 1)
+    assert job["rows_done"] == 6
+    assert sorted(imported.created_ids) == [2, 3, 7]
+    errors = imported.errors
     assert set(errors) == {(4, "nik"), (6, "nik")}
     assert errors[(6, "nik")] == "nik duplicates row 2 in this file"
-    assert secrets["cici"] not in response.text
+    assert secrets["cici"] not in str(imported.rows)
     listed = (await client.get("/enterprises?limit=10", headers=auth("officer"))).json()
     phones = sorted(item["owner"]["phone"] for item in listed["items"])
     assert phones == ["+6281211112222", "+6281333334444", "+6285655556666"]
-    by_row = {int(row): umkm_id for row, umkm_id in report["created_ids"].items()}
+    by_row = imported.created_ids
     eko = await client.get(f"/enterprises/{by_row[7]}", headers=auth("officer"))
     assert eko.json()["scale_class"] == "small"
     registered = await events.wait_for(
@@ -75,15 +66,15 @@ async def test_a_messy_csv_imports_the_valid_rows_and_reports_every_bad_one(
 
 async def test_importing_the_same_file_again_creates_nothing_new(client: httpx.AsyncClient):
     data, _ = _messy_file()
-    first = (await _import(client, data, "umkm.csv")).json()
+    first = await import_file(client, data)
 
-    again = await _import(client, data, "umkm.csv")
+    again = await import_file(client, data)
 
-    report = again.json()
-    assert report["created"] == 0 and report["created_ids"] == {}
-    errors = {(e["row"], e["field"]): e["error"] for e in report["errors"]}
-    for row, umkm_id in first["created_ids"].items():
-        assert errors[(int(row), "nik")] == f"nik already registered as {umkm_id}"
+    assert again.job["state"] == "done"
+    assert again.job["created"] == 0 and again.created_ids == {}
+    assert again.job["rejected"] == 5  # the 3 stored rows, and the 2 bad ones again
+    for row, umkm_id in first.created_ids.items():
+        assert again.errors[(row, "nik")] == f"nik already registered as {umkm_id}"
     listed = (await client.get("/enterprises", headers=auth("officer"))).json()
     assert listed["total"] == 3
 
@@ -103,25 +94,25 @@ async def test_an_xlsx_workbook_imports_every_row_of_every_centre_for_an_admin(
     out = tmp_path / "umkm.xlsx"
     generator.write_file(generator.generate_rows(40, seed=11), out)
 
-    response = await _import(client, out.read_bytes(), out.name, "admin")
-    officer = await _import(client, out.read_bytes(), out.name, "other_officer")
+    admin = await import_file(client, out.read_bytes(), out.name, "admin")
+    officer = await import_file(client, out.read_bytes(), out.name, "other_officer")
 
-    assert response.json()["created"] == 40 and response.json()["errors"] == []
+    assert admin.job["created"] == 40 and admin.errors == {}
     listed = (await client.get("/enterprises?limit=1", headers=auth("admin"))).json()
     assert listed["total"] == 40
-    refusals = {e["error"] for e in officer.json()["errors"]}
-    assert officer.json()["created"] == 0 and officer.json()["rejected"] == 40
+    refusals = set(officer.errors.values())
+    assert officer.job["created"] == 0 and officer.job["rejected"] == 40
     assert "row belongs to another PLUT centre" in refusals
     assert refusals <= {"row belongs to another PLUT centre"} | {
         f"{field} already registered as {umkm_id}"
         for field in ("nik", "nib", "phone")
-        for umkm_id in response.json()["created_ids"].values()
+        for umkm_id in admin.created_ids.values()
     }
 
 
 async def test_a_file_that_cannot_be_read_is_refused_as_a_whole(client: httpx.AsyncClient):
-    missing_columns = await _import(client, b"nama,alamat\nAni,Mojokerto\n", "umkm.csv")
-    not_a_workbook = await _import(client, b"PK\x03\x04garbage", "umkm.xlsx")
+    missing_columns = await upload(client, b"nama,alamat\nAni,Mojokerto\n", "umkm.csv")
+    not_a_workbook = await upload(client, b"PK\x03\x04garbage", "umkm.xlsx")
 
     assert missing_columns.status_code == 422
     assert "missing required columns" in missing_columns.json()["detail"]

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import httpx
 
 from tests.component.registration.examples import auth, registration
+from tests.component.registration.imports import import_file
 
 MIB = 1_048_576
 
@@ -99,12 +100,11 @@ async def test_the_import_endpoint_keeps_its_own_larger_file_limit(client: httpx
     header = "nama_pemilik,nik,no_hp,nama_usaha,sektor,kabupaten_kota,kecamatan,modal,catatan\n"
     # Notes in a column the import ignores: a 2 MiB file with nothing to register.
     notes = "".join(f",,,,,,,,{'n' * 100_000}\n" for _ in range(21))
-    files = {"file": ("umkm.csv", (header + notes).encode(), "text/csv")}
 
-    response = await client.post("/enterprises/import", files=files, headers=auth("officer"))
+    imported = await import_file(client, (header + notes).encode())
 
-    assert response.status_code == 200, response.text
-    assert response.json()["created"] == 0
+    assert imported.upload.status_code == 202
+    assert (imported.job["state"], imported.job["rows"], imported.job["created"]) == ("done", 21, 0)
 
 
 async def test_a_streamed_upload_past_the_import_limit_is_cut_off_with_a_413(

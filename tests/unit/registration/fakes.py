@@ -57,12 +57,16 @@ class MemoryDirectory:
         return found[offset : offset + limit], len(found)
 
 
-class MemoryReports:
-    def __init__(self) -> None:
-        self.saved: dict[str, tuple[Any, list[dict[str, Any]]]] = {}
+class MemoryReportWriter:
+    """An import's report pages, as one list."""
 
-    async def save(self, summary: Any, outcomes: list[dict[str, Any]]) -> None:
-        self.saved[summary.import_id] = (summary, outcomes)
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self.saved = 0
+
+    async def add(self, outcomes: list[dict[str, Any]]) -> None:
+        self.rows.extend(outcomes)
+        self.saved += len(outcomes)
 
 
 class MemoryAudit:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from registration.adapters.directory import DuplicateIdentity, SearchFilter
+from registration.adapters.keys import village_key
 from registration.bulk_import import BulkImporter
 from registration.domain.commands import (
     CorrectProfile,
@@ -13,9 +14,10 @@ from registration.domain.commands import (
 )
 from registration.domain.errors import EnterpriseErased
 from registration.handlers import CentreNotAllowed, IdentityHeldElsewhere, NotFound
+from registration.import_report import ImportReport
 
 from tests.component.registration.examples import registration
-from tests.unit.registration.fakes import MemoryReports, officer, wired
+from tests.unit.registration.fakes import MemoryReportWriter, officer, wired
 
 
 def command(**changes) -> RegisterEnterprise:
@@ -53,6 +55,22 @@ async def test_a_similar_name_in_the_same_village_is_flagged_not_blocked() -> No
     first = await handlers.register(command(business_name="UD Sepatu Maja"), officer())
     second = await handlers.register(command(business_name="UD Sepatu Maja."), officer())
     assert second.possible_duplicates == [first.umkm_id]
+
+
+async def test_an_imported_row_refused_as_a_duplicate_is_no_neighbour_to_later_rows() -> None:
+    handlers, _, audit = wired()
+    first = await handlers.register(command(business_name="UD Sepatu Maja"), officer())
+    village = first.enterprise.business.address
+    known = await handlers.directory.names_in_villages([village_key(village)], "kota-mojokerto")
+    same_nik = command(nik=first.enterprise.owner.nik, business_name="UD Sepatu Maja")
+    with pytest.raises(DuplicateIdentity):
+        await handlers.add_new(same_nik, officer(), known_names=known)
+
+    fresh = command(business_name="UD Sepatu Maja")
+    later = await handlers.add_new(fresh, officer(), known_names=known)
+
+    assert later.possible_duplicates == [first.umkm_id]  # not the refused row's id
+    assert audit.actions() == ["register"]  # an import records its entries per chunk
 
 
 async def test_reading_another_centres_enterprise_looks_like_an_unknown_id() -> None:
@@ -145,13 +163,16 @@ async def test_an_import_registers_rows_through_the_same_use_case_and_twice_crea
         for n, r in enumerate(rows)
     ]
     data = (header + "".join(lines)).encode()
-    importer = BulkImporter(handlers, MemoryReports())  # type: ignore[arg-type]
-    first = await importer.run(data, "umkm.csv", None, officer())
-    again = await importer.run(data, "umkm.csv", None, officer())
-    assert len(first.created) == 3 and first.errors == []
-    assert again.created == {} and {e.field for e in again.errors} == {"nik"}
+    importer = BulkImporter(handlers, chunk_rows=2)
+    first_rows, again_rows = MemoryReportWriter(), MemoryReportWriter()
+    first = await importer.run(ImportReport("i1"), data, "umkm.csv", None, officer(), first_rows)
+    again = await importer.run(ImportReport("i2"), data, "umkm.csv", None, officer(), again_rows)
+    assert len(first.created) == 3 and first.errors == {}
+    assert again.created == {} and {f for row in again.errors.values() for f, _ in row} == {"nik"}
     assert len(store.events_of("registration.umkm.registered")) == 3
     assert audit.actions().count("import") == 3
+    for written in (first_rows, again_rows):  # every row reported, chunk after chunk
+        assert [row["row"] for row in written.rows] == [2, 3, 4]
 
 
 async def test_another_centres_identity_is_refused_without_naming_its_enterprise() -> None:

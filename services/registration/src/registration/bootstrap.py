@@ -9,6 +9,7 @@ from plut_shared.host import build_host, create_service_app
 from registration.adapters.audit import AuditTrail
 from registration.adapters.directory import EnterpriseDirectory
 from registration.adapters.import_file import ImportLimits
+from registration.adapters.import_leases import ImportLeases
 from registration.adapters.import_reports import ImportReports
 from registration.adapters.records import ENTERPRISES, EnterpriseMapper
 from registration.bulk_import import BulkImporter
@@ -17,6 +18,7 @@ from registration.entrypoints import imports
 from registration.entrypoints.errors import install_error_handlers
 from registration.entrypoints.http import Wiring, router
 from registration.handlers import SERVICE, RegistrationHandlers
+from registration.import_jobs import ImportJobs
 
 DESCRIPTION = """\
 Registry of the UMKM a PLUT centre serves: identity checks (NIK, NIB, phone),
@@ -41,13 +43,21 @@ def create_app(
     audit = AuditTrail(host.db)
     host.on_start.extend([directory.create_indexes, audit.create_indexes])
     handlers = RegistrationHandlers(records, directory, audit)
-    reports = ImportReports(host.db)
     importer = BulkImporter(
         handlers,
-        reports,
         concurrency=settings.import_concurrency,
         limits=ImportLimits(settings.import_max_rows, settings.import_max_unzipped_bytes),
     )
+    jobs = ImportJobs(
+        importer,
+        ImportReports(host.db),
+        ImportLeases(host.db),
+        directory,
+        lease_s=settings.import_job_lease_s,
+        jobs_at_once=settings.import_jobs_at_once,
+    )
+    host.on_start.append(jobs.start)
+    host.on_stop.append(jobs.stop)  # before the relay stops: the jobs' last events leave
     app = create_service_app(
         host,
         title="PLUT registration service",
@@ -56,6 +66,6 @@ def create_app(
         tokens=tokens,
         body_limits={imports.IMPORT_PATH: settings.import_max_bytes + MULTIPART_OVERHEAD_BYTES},
     )
-    app.state.registration = Wiring(handlers, importer, settings)
+    app.state.registration = Wiring(handlers, jobs, settings)
     install_error_handlers(app)
     return app

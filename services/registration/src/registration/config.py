@@ -27,3 +27,12 @@ class RegistrationSettings(ServiceSettings):
         description="Enterprises written at once during an import; the store serialises "
         "writes anyway, so more mostly adds contention.",
     )
+    import_jobs_at_once: int = Field(
+        default=2, ge=1, description="Imports run at once by one process; later ones wait queued."
+    )
+    import_job_lease_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="An import whose process has not vouched for it this long (it renews "
+        "every third of it) is marked failed: its process is gone.",
+    )

@@ -4,7 +4,8 @@ Each one loads the record through the aggregate store, lets the enterprise
 decide, and saves state and events in one write; then it records the
 processing in the audit trail. They know nothing of HTTP: callers map the
 errors below to status codes. The bulk import registers each row through
-`register`, so a row is checked and deduplicated exactly like a single request.
+`add_new` (`register` without the audit write, which the import batches), so a
+row is checked and deduplicated exactly like a single request.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from registration.domain.commands import (
 )
 from registration.domain.enterprise import Enterprise, new_umkm_id
 from registration.domain.record import EnterpriseRecord
-from registration.domain.similarity import is_similar_name
+from registration.domain.similarity import join_neighbours, leave_neighbours
 
 SERVICE = "registration"
 
@@ -98,38 +99,49 @@ class RegistrationHandlers:
         self.clock = clock
 
     async def register(
-        self,
-        command: RegisterEnterprise,
-        actor: Actor,
-        *,
-        known_names: VillageNames | None = None,
-        action: str = "register",
+        self, command: RegisterEnterprise, actor: Actor, *, known_names: VillageNames | None = None
     ) -> EnterpriseRecord:
-        """Store a new enterprise; `known_names` spares a look-up per row in an import."""
+        """Store a new enterprise, with its `registered` event, and audit it."""
+        record = await self.add_new(command, actor, known_names=known_names)
+        await self.record(actor, "register", [record.enterprise])
+        return record
+
+    async def add_new(
+        self, command: RegisterEnterprise, actor: Actor, *, known_names: VillageNames | None = None
+    ) -> EnterpriseRecord:
+        """`register` without the audit entry, which the caller records (the bulk import
+        writes one batch per chunk of rows). `known_names` spares a look-up per row of an
+        import, and lets later rows of a file see the names of earlier ones."""
         if not actor.can_access(command.centre_id):
             raise CentreNotAllowed(command.centre_id)
         enterprise = enterprise_from_command(command, umkm_id=new_umkm_id(), at=self.clock())
-        record = EnterpriseRecord(enterprise, await self._similar(enterprise, known_names))
+        neighbours = await self._neighbours(enterprise, known_names)
+        similar = join_neighbours(enterprise.umkm_id, enterprise.business.name, neighbours)
+        record = EnterpriseRecord(enterprise, similar)
         try:
             await self.records.add(record, Cause(actor.correlation_id))
         except DuplicateKey as refused:
+            leave_neighbours(record.umkm_id, neighbours)
             duplicate = await self.directory.duplicate(refused.index, record)
             raise visible_duplicate(duplicate, actor) from None
         except AggregateExists:  # a UUIDv7 collision: practically never, but never silent
+            leave_neighbours(record.umkm_id, neighbours)
             raise ChangeConflict(record.umkm_id) from None
-        await self.record(actor, action, [enterprise])
+        except BaseException:
+            leave_neighbours(record.umkm_id, neighbours)
+            raise
         return record
 
-    async def _similar(self, enterprise: Enterprise, known: VillageNames | None) -> list[str]:
-        key, name = village_key(enterprise.business.address), enterprise.business.name
-        if key is None or name is None:
+    async def _neighbours(
+        self, enterprise: Enterprise, known: VillageNames | None
+    ) -> list[tuple[str, str]]:
+        """The names already registered in the enterprise's village, of its centre."""
+        key = village_key(enterprise.business.address)
+        if key is None or enterprise.business.name is None:
             return []
         if known is None:
             known = await self.directory.names_in_villages([key], enterprise.centre_id)
-        neighbours = known.setdefault(key, [])
-        similar = [umkm_id for umkm_id, other in neighbours if is_similar_name(name, other)]
-        neighbours.append((enterprise.umkm_id, name))  # later rows of a file see this one
-        return similar
+        return known.setdefault(key, [])
 
     async def read(self, umkm_id: str, actor: Actor, action: str = "read") -> EnterpriseRecord:
         record = await self.records.get(umkm_id)

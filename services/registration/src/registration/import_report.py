@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    field: str
-    error: str
 
 
 @dataclass
@@ -18,27 +12,31 @@ class ImportReport:
     import_id: str
     rows: int = 0
     empty_rows: int = 0
+    rows_done: int = 0  # rows with their outcome decided: created, rejected or empty
     created: dict[int, str] = field(default_factory=dict)  # row -> umkm_id
-    errors: list[RowError] = field(default_factory=list)
+    errors: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # row -> (field, why)
     possible_duplicates: dict[int, list[str]] = field(default_factory=dict)
 
     def reject(self, row: int, problems: list[tuple[str, str]]) -> None:
-        self.errors.extend(RowError(row, name, message) for name, message in problems)
+        self.errors.setdefault(row, []).extend(problems)
 
     @property
     def rejected(self) -> int:
-        return len({error.row for error in self.errors})
+        return len(self.errors)
 
-    def outcomes(self) -> list[dict[str, Any]]:
-        """One entry per created or rejected row, in row order, as the report pages store it."""
-        by_row: dict[int, dict[str, Any]] = {}
-        for row, umkm_id in self.created.items():
-            by_row[row] = _outcome(row, umkm_id, self.possible_duplicates.get(row, []))
-        for error in self.errors:
-            entry = by_row.setdefault(error.row, _outcome(error.row, None, []))
-            entry["errors"].append({"field": error.field, "error": error.error})
-        return [by_row[row] for row in sorted(by_row)]
-
-
-def _outcome(row: int, umkm_id: str | None, similar: list[str]) -> dict[str, Any]:
-    return {"row": row, "umkm_id": umkm_id, "errors": [], "possible_duplicates": similar}
+    def outcomes(self, rows: Iterable[int]) -> list[dict[str, Any]]:
+        """One entry per created or rejected row among `rows`, in row order, as the
+        report pages store them (empty rows have none)."""
+        entries = []
+        for row in sorted(rows):
+            if row in self.created or row in self.errors:
+                problems = self.errors.get(row, [])
+                entries.append(
+                    {
+                        "row": row,
+                        "umkm_id": self.created.get(row),
+                        "errors": [{"field": name, "error": why} for name, why in problems],
+                        "possible_duplicates": self.possible_duplicates.get(row, []),
+                    }
+                )
+        return entries

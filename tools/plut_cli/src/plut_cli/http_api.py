@@ -8,8 +8,9 @@ import httpx
 
 from plut_cli.errors import CliError
 
-# An import of a large file runs inside the request (there is no job endpoint yet).
-TIMEOUT = httpx.Timeout(10.0, read=600.0)
+# An import upload of up to 20 MB may take long on a slow link; the service answers it at
+# once (the import runs as a job), but a busy service may take a while to answer anything.
+TIMEOUT = httpx.Timeout(60.0, connect=10.0, write=600.0)
 
 
 def client(base_url: str, token: str) -> httpx.Client:

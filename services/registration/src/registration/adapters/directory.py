@@ -2,8 +2,9 @@
 
 Writes go only through the aggregate store (`plut_shared.messaging`); this
 module answers the questions use cases and officers ask across records: who
-holds this identity key, which names are registered in a village, and the
-paged search. Look-ups by an identity key use its unique index on every store.
+holds this identity key, which names are registered in a village, whose
+events still wait in the outbox, and the paged search. Look-ups by an
+identity key or by `_id` use a unique index on every store.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from plut_shared.messaging.outbox import OUTBOX_PENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from registration.adapters.keys import KEY_FIELD, identity_keys
@@ -85,6 +87,16 @@ class EnterpriseDirectory:
                 entry = (doc["_id"], doc["business"]["name"])
                 names.setdefault(doc["village_key"], []).append(entry)
         return names
+
+    async def unpublished(self, umkm_ids: list[str]) -> set[str]:
+        """Which of these enterprises still hold events in their outbox."""
+        waiting: set[str] = set()
+        for start in range(0, len(umkm_ids), _LOOKUP_CHUNK):
+            query = {"_id": {"$in": umkm_ids[start : start + _LOOKUP_CHUNK]}}
+            async for doc in self._collection.find(query, {OUTBOX_PENDING: 1}):
+                if doc.get(OUTBOX_PENDING):
+                    waiting.add(doc["_id"])
+        return waiting
 
     async def search(
         self, where: SearchFilter, *, limit: int, offset: int

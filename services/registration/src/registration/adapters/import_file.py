@@ -1,74 +1,38 @@
 """Parse a bulk-registration file (CSV or XLSX) into validated commands.
 
-The first row holds column names; case, spaces and dashes do not matter, and
-the Indonesian names in brackets are accepted too:
-
-    owner_name (nama_pemilik)   nik                          phone (no_hp, nomor_hp, no_wa)
-    email                       preferred_channel (kanal)    language (bahasa)
-    business_name (nama_usaha)  nib                          sector (sektor, bidang_usaha)
-    province (provinsi)         regency_city (kabupaten_kota, kab_kota)
-    district (kecamatan)        village (desa, kelurahan, desa_kelurahan)
-    founding_year (tahun_berdiri)   capital (modal)          annual_sales (omzet, omset)
-    employees (tenaga_kerja, jumlah_karyawan)                centre_id (plut)
-    consent_financing_partners (setuju_pembiayaan)  consent_marketing (setuju_pemasaran)
-
-Required: owner_name, nik, phone, business_name, sector, regency_city, district,
-capital, and centre_id unless the import is made for one centre. Amounts may be
-written `Rp 1.500.000`; consents as ya/tidak. `row_number` is the record's
-position counting the header as 1, which is the spreadsheet row number. Only
-the file is checked here; duplicates against stored enterprises are the
-service's job.
+The first row holds column names (see `import_columns` for the names and the
+required ones). Amounts may be written `Rp 1.500.000`; consents as ya/tidak.
+`row_number` is the record's position counting the header as 1, which is the
+spreadsheet row number. Only the file is checked here; duplicates against
+stored enterprises are the service's job.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from registration.adapters.import_cells import MAX_CELL_CHARS, row_values
+from registration.adapters.import_columns import header_columns
 from registration.adapters.import_errors import ImportFileError
 from registration.adapters.xlsx_rows import xlsx_rows
 from registration.domain.centres import validate_centre_id
 from registration.domain.commands import RegisterEnterprise
 
-__all__ = ["MAX_CELL_CHARS", "ImportFileError", "ImportLimits", "ImportRow", "parse_import_file"]
+__all__ = [
+    "MAX_CELL_CHARS",
+    "ImportFileError",
+    "ImportLimits",
+    "ImportRow",
+    "check_import_file",
+    "parse_import_file",
+]
 
-_ALIASES_BY_FIELD = {
-    "owner_name": "nama_pemilik",
-    "phone": "no_hp nomor_hp no_telp telepon no_wa whatsapp",
-    "preferred_channel": "kanal",
-    "language": "bahasa",
-    "business_name": "nama_usaha",
-    "sector": "sektor bidang_usaha",
-    "province": "provinsi",
-    "regency_city": "kabupaten_kota kab_kota",
-    "district": "kecamatan",
-    "village": "desa kelurahan desa_kelurahan",
-    "founding_year": "tahun_berdiri",
-    "capital": "modal",
-    "annual_sales": "omzet omset",
-    "employees": "tenaga_kerja jumlah_karyawan",
-    "centre_id": "plut",
-    "consent_financing_partners": "setuju_pembiayaan",
-    "consent_marketing": "setuju_pemasaran",
-}
-ALIASES = {alias: name for name, names in _ALIASES_BY_FIELD.items() for alias in names.split()}
-REQUIRED_COLUMNS = (
-    "owner_name",
-    "nik",
-    "phone",
-    "business_name",
-    "sector",
-    "regency_city",
-    "district",
-    "capital",
-)
 UNIQUE_IN_FILE = ("nik", "nib", "phone")
 
 
@@ -96,6 +60,33 @@ def parse_import_file(
     limits: ImportLimits = ImportLimits(),  # frozen, so sharing it is safe
 ) -> list[ImportRow]:
     """Validate every row; `centre_id` is the importing officer's centre, if any."""
+    centre_id, table, columns = _opened(data, filename, centre_id, limits)
+    return list(_validated(_at_most(table, limits.max_rows), columns, centre_id))
+
+
+def check_import_file(
+    data: bytes,
+    filename: str = "",
+    *,
+    centre_id: str | None = None,
+    limits: ImportLimits = ImportLimits(),  # frozen, so sharing it is safe
+) -> None:
+    """The checks of the whole file that cost little, so an upload is refused at once:
+    its type, that it opens, its header and, for a CSV (read in C, fast), every line and
+    the row limit. An XLSX's rows are read with its import. Raises `ImportFileError`."""
+    _, table, _ = _opened(data, filename, centre_id, limits)
+    try:
+        if not _is_xlsx(data, filename):
+            for _ in _at_most(table, limits.max_rows):
+                pass
+    finally:
+        table.close()
+
+
+def _opened(
+    data: bytes, filename: str, centre_id: str | None, limits: ImportLimits
+) -> tuple[str | None, Generator[list[Any], None, None], list[str | None]]:
+    """The checked centre, the rows after the header, and the header's column names."""
     if centre_id is not None:
         centre_id = validate_centre_id(centre_id)
     if _is_xlsx(data, filename):
@@ -105,8 +96,7 @@ def parse_import_file(
     header = next(table, None)
     if header is None:
         raise ImportFileError("the file is empty")
-    columns = _columns(header, centre_id)
-    return list(_validated(_at_most(table, limits.max_rows), columns, centre_id))
+    return centre_id, table, header_columns(header, centre_id)
 
 
 def _at_most(table: Iterator[list[Any]], max_rows: int) -> Iterator[list[Any]]:
@@ -126,7 +116,7 @@ def _is_xlsx(data: bytes, filename: str) -> bool:
     return data.startswith(b"PK\x03\x04") or filename.lower().endswith(".xlsx")
 
 
-def _csv_rows(data: bytes) -> Iterator[list[Any]]:
+def _csv_rows(data: bytes) -> Generator[list[Any], None, None]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -138,27 +128,6 @@ def _csv_rows(data: bytes) -> Iterator[list[Any]]:
         yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     except csv.Error as error:
         raise ImportFileError(f"the CSV file cannot be read: {error}") from None
-
-
-def _columns(header: list[Any], centre_id: str | None) -> list[str | None]:
-    names = [_column_name(cell) for cell in header]
-    present = {name for name in names if name}
-    duplicated = sorted({n for n in present if names.count(n) > 1})
-    if duplicated:
-        raise ImportFileError(f"columns given more than once: {', '.join(duplicated)}")
-    required = REQUIRED_COLUMNS if centre_id else (*REQUIRED_COLUMNS, "centre_id")
-    missing = [name for name in required if name not in present]
-    if missing:
-        raise ImportFileError(f"missing required columns: {', '.join(missing)}")
-    return names
-
-
-def _column_name(cell: Any) -> str | None:
-    if cell is None:
-        return None
-    key = re.sub(r"[\s\-/]+", "_", str(cell).strip().lstrip("\ufeff").lower())
-    name = ALIASES.get(key, key)
-    return name if name in RegisterEnterprise.model_fields else None
 
 
 def _validated(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 from defusedxml import DefusedXmlException
@@ -36,7 +36,7 @@ _DECLARES_ENTITIES = (
 )
 
 
-def xlsx_rows(data: bytes, max_unzipped_bytes: int) -> Iterator[list[Any]]:
+def xlsx_rows(data: bytes, max_unzipped_bytes: int) -> Generator[list[Any], None, None]:
     """Rows of the first sheet as lists of cell values; raises `ImportFileError`."""
     check_archive(data, max_unzipped_bytes)
     try:

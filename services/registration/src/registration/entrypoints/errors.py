@@ -20,6 +20,7 @@ from registration.handlers import (
     IdentityHeldElsewhere,
     NotFound,
 )
+from registration.import_jobs import ImportsBusy
 
 # Starlette renamed the constant (RFC 9110 calls it "Unprocessable Content"); the code stays.
 _UNPROCESSABLE = 422
@@ -49,6 +50,7 @@ VALIDATION: RouteResponses = {
 }
 FORBIDDEN: RouteResponses = {403: problem("The token's role may not do this, or not here")}
 NOT_FOUND: RouteResponses = {404: problem("Unknown id, or one of another centre: same answer")}
+BUSY: RouteResponses = {429: problem("Too many imports in progress; upload again later")}
 CONFLICT: RouteResponses = {
     409: problem(
         "NIK, NIB or phone already registered, the record changed meanwhile, or was erased",
@@ -107,6 +109,10 @@ async def _simple(request: Request, error: Exception) -> JSONResponse:
         CentreNotAllowed: (status.HTTP_403_FORBIDDEN, "you may not register for this centre"),
         ChangeConflict: (status.HTTP_409_CONFLICT, "the enterprise changed meanwhile; retry"),
         EnterpriseErased: (status.HTTP_409_CONFLICT, str(error)),
+        ImportsBusy: (
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            "too many imports in progress on this service; upload again when one is done",
+        ),
     }[type(error)]
     return _detail(code, detail)
 
@@ -117,5 +123,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DuplicateIdentity, _duplicate)
     app.add_exception_handler(IdentityHeldElsewhere, _duplicate)
     app.add_exception_handler(ImportFileError, _unreadable_file)
-    for error in (NotFound, CentreNotAllowed, ChangeConflict, EnterpriseErased):
+    for error in (NotFound, CentreNotAllowed, ChangeConflict, EnterpriseErased, ImportsBusy):
         app.add_exception_handler(error, _simple)

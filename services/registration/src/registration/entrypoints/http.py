@@ -14,7 +14,6 @@ from plut_shared.contracts.registration import ScaleClass
 from plut_shared.routes import Admin, Reader, Writer
 
 from registration.adapters.directory import SearchFilter
-from registration.bulk_import import BulkImporter
 from registration.config import RegistrationSettings
 from registration.domain.commands import (
     CorrectProfile,
@@ -29,6 +28,7 @@ from registration.entrypoints.views import (
     EnterpriseView,
 )
 from registration.handlers import RegistrationHandlers
+from registration.import_jobs import ImportJobs
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Wiring:
     """What routes need, put on `app.state.registration` by the composition root."""
 
     handlers: RegistrationHandlers
-    importer: BulkImporter
+    imports: ImportJobs
     settings: RegistrationSettings
 
 

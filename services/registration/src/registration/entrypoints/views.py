@@ -10,9 +10,6 @@ from pydantic import BaseModel, Field
 from registration.adapters.audit import AuditEntry
 from registration.domain.identity import mask_nik
 from registration.domain.record import EnterpriseRecord
-from registration.import_report import ImportReport
-
-PREVIEW = 100  # rows of each list an import's answer carries
 
 
 class OwnerView(BaseModel):
@@ -81,73 +78,6 @@ class EnterpriseView(BaseModel):
 class EnterprisePage(BaseModel):
     items: list[EnterpriseView]
     total: int = Field(description="Matches across all pages.")
-    limit: int
-    offset: int
-
-
-class RowErrorView(BaseModel):
-    row: int = Field(description="Spreadsheet row number; the header is row 1.")
-    field: str
-    error: str
-
-
-class ImportReportView(BaseModel):
-    """Counts, and the first rows of each list; the rest is at `rows_url`, a page at a time."""
-
-    import_id: str
-    rows: int = Field(description="Data rows read, empty ones included.")
-    created: int
-    rejected: int = Field(description="Rows not imported, each with at least one error.")
-    empty_rows: int
-    errors: list[RowErrorView] = Field(
-        description=f"The first {PREVIEW} errors, by row; `errors_total` counts them all."
-    )
-    errors_total: int
-    created_ids: dict[int, str] = Field(
-        description=f"Row -> umkm_id of the first {PREVIEW} enterprises created."
-    )
-    possible_duplicates: dict[int, list[str]] = Field(
-        description="Row -> similar enterprises of the same centre, for the rows in created_ids."
-    )
-    complete: bool = Field(description="False when a list above was cut short.")
-    rows_url: str = Field(description="Every row's outcome, a page at a time.")
-
-    @classmethod
-    def of(cls, report: ImportReport) -> ImportReportView:
-        created = dict(sorted(report.created.items())[:PREVIEW])
-        return cls(
-            import_id=report.import_id,
-            rows=report.rows,
-            created=len(report.created),
-            rejected=report.rejected,
-            empty_rows=report.empty_rows,
-            errors=[RowErrorView(**error.__dict__) for error in report.errors[:PREVIEW]],
-            errors_total=len(report.errors),
-            created_ids=created,
-            possible_duplicates={
-                r: report.possible_duplicates[r] for r in created if r in report.possible_duplicates
-            },
-            complete=len(report.errors) <= PREVIEW and len(report.created) <= PREVIEW,
-            rows_url=f"/imports/{report.import_id}/rows",
-        )
-
-
-class FieldErrorView(BaseModel):
-    field: str
-    error: str
-
-
-class RowOutcomeView(BaseModel):
-    row: int = Field(description="Spreadsheet row number; the header is row 1.")
-    umkm_id: str | None = Field(description="The enterprise created, or None if rejected.")
-    errors: list[FieldErrorView]
-    possible_duplicates: list[str]
-
-
-class ImportRowsPage(BaseModel):
-    import_id: str
-    items: list[RowOutcomeView] = Field(description="Created and rejected rows, by row number.")
-    total: int = Field(description="Created and rejected rows in the whole import.")
     limit: int
     offset: int
 
