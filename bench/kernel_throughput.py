@@ -105,11 +105,15 @@ async def one_at_a_time(service: CounterService, timings: Timings, events: int =
 
 
 async def kernel(
-    amqp_url: str, user_prefix: str, mongo_url: str, database: str, events: int
+    amqp_url: str, user_prefix: str, mongo_url: str, database: str, events: int, prefetch: int
 ) -> dict[str, object]:
     # Production sweep period: the relay runs on notifications, not on scans.
     settings = settings_for(
-        amqp_url, mongo_url, relay_sweep_interval_s=30.0, broker_user_prefix=user_prefix
+        amqp_url,
+        mongo_url,
+        relay_sweep_interval_s=30.0,
+        broker_user_prefix=user_prefix,
+        prefetch=prefetch,
     )
     # As the `testkit` broker user, which owns the counter events (tests/support/broker_admin.py).
     service = CounterService(f"kernel-{uuid.uuid4().hex[:8]}", settings, database)
@@ -155,7 +159,7 @@ def report(events: int, serial: float, pipelined: float, path: dict) -> None:
     )
 
 
-async def main(events: int) -> None:
+async def main(events: int, prefetch: int) -> None:
     endpoints = local_endpoints()
     admin = VhostAdmin(endpoints.amqp_url, endpoints.management_url)
     vhost = admin.create("plut-bench")
@@ -165,7 +169,9 @@ async def main(events: int) -> None:
         serial = await baseline(amqp_url, events, in_flight=1)
         pipelined = await baseline(amqp_url, events, in_flight=IN_FLIGHT)
         testkit_url = admin.service_url(vhost, "testkit")
-        path = await kernel(testkit_url, admin.user_prefix, endpoints.mongo_url, database, events)
+        path = await kernel(
+            testkit_url, admin.user_prefix, endpoints.mongo_url, database, events, prefetch
+        )
     except BaseException:
         traceback.print_exc()  # before the clean-up below drops the vhost under the service
         raise
@@ -175,10 +181,13 @@ async def main(events: int) -> None:
         client: AsyncMongoClient = AsyncMongoClient(endpoints.mongo_url)
         await client.drop_database(database)
         await client.close()
+    print(f"consumer prefetch: {prefetch}")
     report(events, serial, pipelined, path)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=2000)
-    asyncio.run(main(parser.parse_args().events))
+    parser.add_argument("--prefetch", type=int, default=20, help="the kernel consumer's prefetch")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.events, arguments.prefetch))
