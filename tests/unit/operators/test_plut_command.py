@@ -81,3 +81,13 @@ def test_an_unreachable_broker_is_one_line() -> None:
 def test_purge_without_an_id_asks_for_all() -> None:
     line = one_line_error(plut("parked", "purge", "--service", "notifications"))
     assert "--all" in line
+
+
+def test_without_a_broker_url_plut_looks_at_the_platforms_local_vhost(monkeypatch) -> None:
+    from plut_cli.config import Infrastructure
+
+    monkeypatch.delenv("PLUT_AMQP_URL", raising=False)
+    monkeypatch.delenv("PLUT_BROKER_VHOST", raising=False)
+    assert Infrastructure.from_env().vhost == "plut"  # what `scripts/infra.py up` provisions
+    monkeypatch.setenv("PLUT_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/other")
+    assert Infrastructure.from_env().vhost == "other"

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from plut_shared.messaging.provisioning import DEFAULT_VHOST
 from plut_shared.settings import LOCAL_AMQP_URL, LOCAL_MONGO_URL
 
 LOCAL_MANAGEMENT_URL = "http://127.0.0.1:15672/"
@@ -49,6 +50,12 @@ def service(name: str) -> ServiceInfo:
     return next(s for s in SERVICES if s.name == name)
 
 
+def local_platform_url() -> str:
+    """The local broker on the vhost `scripts/infra.py up` provisions for the platform."""
+    vhost = os.environ.get("PLUT_BROKER_VHOST", DEFAULT_VHOST)
+    return urlunsplit(urlsplit(LOCAL_AMQP_URL)._replace(path="/" + quote(vhost, safe="")))
+
+
 @dataclass(frozen=True)
 class Infrastructure:
     amqp_url: str
@@ -58,7 +65,7 @@ class Infrastructure:
     @classmethod
     def from_env(cls) -> Infrastructure:
         return cls(
-            amqp_url=os.environ.get("PLUT_AMQP_URL", LOCAL_AMQP_URL),
+            amqp_url=os.environ.get("PLUT_AMQP_URL") or local_platform_url(),
             mongo_url=os.environ.get("PLUT_MONGO_URL", LOCAL_MONGO_URL),
             management_url=os.environ.get("PLUT_RABBIT_MANAGEMENT_URL", LOCAL_MANAGEMENT_URL),
         )
