@@ -111,3 +111,18 @@ async def publish_once(amqp_url: str, service: str, envelope: Envelope) -> None:
 
 async def _calls(service: CounterService) -> int:
     return service.behaviour.calls
+
+
+async def test_a_pending_flag_left_without_events_is_cleared_by_the_sweep(
+    service: CounterService,
+) -> None:
+    # As if a relay died after emptying the outbox and before clearing the flag.
+    await service.increment("flagged", 1, amount=1)
+    await eventually(
+        lambda: service.db.counters.find_one({"_id": "flagged"}),
+        lambda doc: doc is not None and doc["outbox"] == [] and not doc["outbox_pending"],
+    )
+    await service.db.counters.update_one({"_id": "flagged"}, {"$set": {"outbox_pending": True}})
+    await service.relay.sweep()
+    doc = await service.db.counters.find_one({"_id": "flagged"})
+    assert doc["outbox_pending"] is False

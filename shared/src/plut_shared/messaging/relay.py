@@ -135,7 +135,12 @@ class OutboxRelay:
         """Take the lease; the events to publish, or None when there is nothing for us."""
         while True:
             document = await collection.find_one({"_id": aggregate_id})
-            if document is None or not document.get(OUTBOX):
+            if document is None:
+                return None
+            if not document.get(OUTBOX):
+                if document.get(OUTBOX_PENDING):
+                    # A relay died between emptying the outbox and clearing the flag.
+                    await outbox_lease.mark_drained(collection, aggregate_id, document[VERSION])
                 return None
             now = datetime.now(UTC)
             holder, until = document.get(LEASE_HOLDER, ""), document.get(LEASE_UNTIL)
