@@ -23,6 +23,30 @@ from plut_shared.messaging import Cause
 from tests.support.counter_service import Behaviour, CounterService, settings_for
 
 
+async def spawn(
+    amqp_url: str, user_prefix: str, mongo_url: str, *args: str, ready_timeout: float = 60
+) -> asyncio.subprocess.Process:
+    """Start this module as a child process with `args`; returns once it printed READY."""
+    env = {
+        **os.environ,
+        "PLUT_AMQP_URL": amqp_url,
+        "PLUT_MONGO_URL": mongo_url,
+        "PLUT_BROKER_USER_PREFIX": user_prefix,
+    }
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.support.crash_child",
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert child.stdout is not None
+    line = await asyncio.wait_for(child.stdout.readline(), timeout=ready_timeout)
+    assert line.strip() == b"READY"
+    return child
+
+
 def _settings():
     # PLUT_BROKER_USER_PREFIX comes from the environment too (the settings' default).
     return settings_for(os.environ["PLUT_AMQP_URL"], os.environ["PLUT_MONGO_URL"])

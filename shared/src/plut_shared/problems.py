@@ -8,8 +8,12 @@ reading give on every route that needs a token.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 RouteResponses = dict[int | str, dict[str, Any]]
@@ -28,3 +32,39 @@ PROTECTED_ROUTE_RESPONSES: RouteResponses = {
     401: problem("Missing or unknown bearer token; checked before the body is read"),
     413: problem("The body is larger than this endpoint accepts; the limit is named"),
 }
+
+
+# Starlette renamed the constant (RFC 9110 calls it "Unprocessable Content"); the code stays.
+UNPROCESSABLE = 422
+
+
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
+class ValidationProblem(BaseModel):
+    """A 422: one message per invalid field."""
+
+    detail: str
+    errors: list[FieldProblem]
+
+
+def field_problems(errors: Sequence[Any]) -> list[dict[str, str]]:
+    """Pydantic's errors, first per field; the location prefix (body, query) is dropped."""
+    seen: dict[str, str] = {}
+    for error in errors:
+        place = [str(part) for part in error["loc"] if part not in ("body", "query", "path")]
+        seen.setdefault(".".join(place) or "body", str(error["msg"]).removeprefix("Value error, "))
+    return [{"field": name, "message": message} for name, message in seen.items()]
+
+
+def invalid_fields(problems: list[dict[str, str]]) -> JSONResponse:
+    body = {"detail": "the request has invalid fields", "errors": problems}
+    return JSONResponse(body, status_code=UNPROCESSABLE)
+
+
+async def request_invalid(request: Request, error: Exception) -> JSONResponse:
+    """FastAPI's validation errors in every service's shape: one message per field."""
+    assert isinstance(error, RequestValidationError)
+    return invalid_fields(field_problems(error.errors()))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 from collections.abc import Callable
 
 from faststream.rabbit import RabbitBroker
@@ -13,30 +11,8 @@ from plut_shared.messaging import EventPublisher
 from plut_shared.messaging.trust import user_of
 
 from tests.support.counter_service import CounterService, increment_event
+from tests.support.crash_child import spawn
 from tests.support.waiting import eventually
-
-
-async def spawn(
-    amqp_url: str, user_prefix: str, mongo_url: str, *args: str
-) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
-        "PLUT_AMQP_URL": amqp_url,
-        "PLUT_MONGO_URL": mongo_url,
-        "PLUT_BROKER_USER_PREFIX": user_prefix,
-    }
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tests.support.crash_child",
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-    )
-    assert child.stdout is not None
-    line = await asyncio.wait_for(child.stdout.readline(), timeout=30)
-    assert line.strip() == b"READY"
-    return child
 
 
 async def test_an_event_written_before_a_sigkill_is_published_once_after_restart(

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 
 from plut_shared.messaging import AggregateStore, Cause
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from tests.support.counter_service import Counter, CounterMapper
+from tests.support.crash_child import spawn
 from tests.support.waiting import eventually
 
 COUNTERS = [f"shared-{n}" for n in range(20)]
@@ -27,27 +26,8 @@ async def start_replica(
     writes: int = WRITES_PER_REPLICA,
     counters: list[str] = COUNTERS,
 ) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
-        "PLUT_AMQP_URL": amqp_url,
-        "PLUT_MONGO_URL": mongo_url,
-        "PLUT_BROKER_USER_PREFIX": user_prefix,
-    }
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tests.support.crash_child",
-        "replica",
-        service,
-        database,
-        str(writes),
-        *counters,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-    )
-    assert child.stdout is not None
-    assert (await asyncio.wait_for(child.stdout.readline(), timeout=60)).strip() == b"READY"
-    return child
+    args = ("replica", service, database, str(writes), *counters)
+    return await spawn(amqp_url, user_prefix, mongo_url, *args)
 
 
 async def finished(child: asyncio.subprocess.Process) -> None:

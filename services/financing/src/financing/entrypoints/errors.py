@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from plut_shared.problems import RouteResponses, problem
+from plut_shared.problems import (
+    UNPROCESSABLE,
+    RouteResponses,
+    ValidationProblem,
+    problem,
+    request_invalid,
+)
 
 from financing.domain.referral import ReferralRefused
-from financing.entrypoints.views import NotEligibleProblem, ReasonView, ValidationProblem
+from financing.entrypoints.views import NotEligibleProblem, ReasonView
 from financing.handlers import NotEligible, NotFound
-
-_UNPROCESSABLE = 422
-
 
 VALIDATION: RouteResponses = {
     422: {"model": ValidationProblem, "description": "One message per invalid field"}
@@ -32,26 +32,11 @@ NOT_ELIGIBLE: RouteResponses = {
 }
 
 
-def field_problems(errors: Sequence[Any]) -> list[dict[str, str]]:
-    """Pydantic's errors, first per field; the location prefix (body, query) is dropped."""
-    seen: dict[str, str] = {}
-    for error in errors:
-        place = [str(part) for part in error["loc"] if part not in ("body", "query", "path")]
-        seen.setdefault(".".join(place) or "body", str(error["msg"]).removeprefix("Value error, "))
-    return [{"field": name, "message": message} for name, message in seen.items()]
-
-
-async def _invalid(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, RequestValidationError)
-    body = {"detail": "the request has invalid fields", "errors": field_problems(error.errors())}
-    return JSONResponse(body, status_code=_UNPROCESSABLE)
-
-
 async def _not_eligible(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, NotEligible)
     reasons = [ReasonView.of(reason).model_dump() for reason in error.reasons]
     body = {"detail": "the referral cannot go ahead", "reasons": reasons}
-    return JSONResponse(body, status_code=_UNPROCESSABLE)
+    return JSONResponse(body, status_code=UNPROCESSABLE)
 
 
 async def _simple(request: Request, error: Exception) -> JSONResponse:
@@ -61,7 +46,7 @@ async def _simple(request: Request, error: Exception) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(RequestValidationError, request_invalid)
     app.add_exception_handler(NotEligible, _not_eligible)
     for error in (NotFound, ReferralRefused):
         app.add_exception_handler(error, _simple)

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from plut_shared.contracts.financing import FinancingScheme, WithdrawnBy
 from plut_shared.contracts.text import Code, FreeText
+from plut_shared.problems import FieldProblem
 from pydantic import BaseModel, ConfigDict, Field
 
 from financing.domain.eligibility import Reason
@@ -111,16 +112,6 @@ class ReferralPage(BaseModel):
     total: int
     limit: int
     offset: int
-
-
-class FieldProblem(BaseModel):
-    field: str
-    message: str
-
-
-class ValidationProblem(BaseModel):
-    detail: str
-    errors: list[FieldProblem]
 
 
 class NotEligibleProblem(BaseModel):

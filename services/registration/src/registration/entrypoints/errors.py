@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from plut_shared.problems import RouteResponses, problem
+from plut_shared.problems import (
+    UNPROCESSABLE,
+    RouteResponses,
+    ValidationProblem,
+    invalid_fields,
+    problem,
+    request_invalid,
+)
 from pydantic import BaseModel
 
 from registration.adapters.directory import DuplicateIdentity
@@ -21,19 +27,6 @@ from registration.handlers import (
     NotFound,
 )
 from registration.import_jobs import ImportsBusy
-
-# Starlette renamed the constant (RFC 9110 calls it "Unprocessable Content"); the code stays.
-_UNPROCESSABLE = 422
-
-
-class FieldProblem(BaseModel):
-    field: str
-    message: str
-
-
-class ValidationProblem(BaseModel):
-    detail: str
-    errors: list[FieldProblem]
 
 
 class DuplicateProblem(BaseModel):
@@ -59,33 +52,13 @@ CONFLICT: RouteResponses = {
 }
 
 
-def field_problems(errors: Sequence[Any]) -> list[dict[str, str]]:
-    """Pydantic's errors, first per field; the location prefix (body, query) is dropped."""
-    seen: dict[str, str] = {}
-    for error in errors:
-        place = [str(part) for part in error["loc"] if part not in ("body", "query", "path")]
-        name = ".".join(place) or "body"
-        seen.setdefault(name, str(error["msg"]).removeprefix("Value error, "))
-    return [{"field": name, "message": message} for name, message in seen.items()]
-
-
-def _invalid(problems: list[dict[str, str]]) -> JSONResponse:
-    body = {"detail": "the request has invalid fields", "errors": problems}
-    return JSONResponse(body, status_code=_UNPROCESSABLE)
-
-
 def _detail(code: int, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"detail": detail, **extra}, status_code=code)
 
 
-async def _request_invalid(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, RequestValidationError)
-    return _invalid(field_problems(error.errors()))
-
-
 async def _domain_invalid(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DomainValidationError)
-    return _invalid([{"field": error.field, "message": error.message}])
+    return invalid_fields([{"field": error.field, "message": error.message}])
 
 
 async def _duplicate(request: Request, error: Exception) -> JSONResponse:
@@ -99,7 +72,7 @@ async def _duplicate(request: Request, error: Exception) -> JSONResponse:
 
 async def _unreadable_file(request: Request, error: Exception) -> JSONResponse:
     # The message also stands alone as `detail`: the file as a whole is refused.
-    return _detail(_UNPROCESSABLE, str(error), errors=[{"field": "file", "message": str(error)}])
+    return _detail(UNPROCESSABLE, str(error), errors=[{"field": "file", "message": str(error)}])
 
 
 async def _simple(request: Request, error: Exception) -> JSONResponse:
@@ -118,7 +91,7 @@ async def _simple(request: Request, error: Exception) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(RequestValidationError, _request_invalid)
+    app.add_exception_handler(RequestValidationError, request_invalid)
     app.add_exception_handler(DomainValidationError, _domain_invalid)
     app.add_exception_handler(DuplicateIdentity, _duplicate)
     app.add_exception_handler(IdentityHeldElsewhere, _duplicate)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from plut_shared.problems import invalid_fields, request_invalid
 from pydantic import BaseModel, Field
 
 from training.domain.errors import (
@@ -18,19 +18,6 @@ from training.domain.errors import (
 )
 from training.handlers.common import CentreNotAllowed, ChangeConflict, NotFound
 
-# Starlette renamed the constant (RFC 9110 calls it "Unprocessable Content"); the code stays.
-_UNPROCESSABLE = 422
-
-
-class FieldProblem(BaseModel):
-    field: str
-    message: str
-
-
-class ValidationProblem(BaseModel):
-    detail: str
-    errors: list[FieldProblem]
-
 
 class ConflictProblem(BaseModel):
     detail: str
@@ -39,29 +26,9 @@ class ConflictProblem(BaseModel):
     )
 
 
-def field_problems(errors: Sequence[Any]) -> list[dict[str, str]]:
-    """Pydantic's errors, first per field; the location prefix (body, query) is dropped."""
-    seen: dict[str, str] = {}
-    for error in errors:
-        place = [str(part) for part in error["loc"] if part not in ("body", "query", "path")]
-        name = ".".join(place) or "body"
-        seen.setdefault(name, str(error["msg"]).removeprefix("Value error, "))
-    return [{"field": name, "message": message} for name, message in seen.items()]
-
-
-def _invalid(problems: list[dict[str, str]]) -> JSONResponse:
-    body = {"detail": "the request has invalid fields", "errors": problems}
-    return JSONResponse(body, status_code=_UNPROCESSABLE)
-
-
-async def _request_invalid(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, RequestValidationError)
-    return _invalid(field_problems(error.errors()))
-
-
 async def _domain_invalid(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DomainValidationError)
-    return _invalid([{"field": error.field, "message": error.message}])
+    return invalid_fields([{"field": error.field, "message": error.message}])
 
 
 async def _conflict(request: Request, error: Exception) -> JSONResponse:
@@ -82,7 +49,7 @@ async def _simple(request: Request, error: Exception) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(RequestValidationError, _request_invalid)
+    app.add_exception_handler(RequestValidationError, request_invalid)
     app.add_exception_handler(DomainValidationError, _domain_invalid)
     for conflict in (StateConflict, AlreadyEnrolled, SlotTaken):
         app.add_exception_handler(conflict, _conflict)

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from plut_shared.problems import Problem
+from plut_shared.problems import Problem, ValidationProblem
 
 from training.config import TrainingSettings
-from training.entrypoints.errors import ConflictProblem, ValidationProblem
+from training.entrypoints.errors import ConflictProblem
 from training.handlers.catalogue import CatalogueHandlers
 from training.handlers.enrolment import EnrolmentHandlers
 from training.handlers.mentoring import MentoringHandlers
