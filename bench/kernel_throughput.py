@@ -9,10 +9,13 @@ Same broker and store, a fresh vhost and database:
 2. kernel, at its peak: writers change aggregates through the aggregate store
    (state and outbox in one write), the relay publishes, the consumer applies
    each event with `apply_once`. Latency is from the start of the write to the
-   effect;
-3. kernel at 25% of that peak rate, and one event at a time (no backlog).
-Prints both ratios, the latencies, and the peak resident memory of the
-benchmark process (the service runs in it), the broker and the store.
+   effect. Twice: 100 aggregates changed over and over ("hot"), and every
+   event on its own new aggregate, as registrations are ("spread");
+3. kernel at 25% of the hot peak rate, and one event at a time (no backlog).
+Prints both ratios, the latencies, the CPU each process spent per event (and
+the rate that allows on this machine's cores: `bench.cpu`), and the peak
+resident memory of the benchmark process (the service runs in it), the broker
+and the store.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from plut_shared.contracts import Envelope
 from pymongo import AsyncMongoClient
 
 from bench.baselines import IN_FLIGHT, baseline
+from bench.cpu import CpuSeconds
 from bench.memory import own_peak_mb, peak_mb_of
 from tests.support.broker_admin import VhostAdmin, with_vhost
 from tests.support.containers import local_endpoints
@@ -83,6 +87,20 @@ async def peak(service: CounterService, timings: Timings, events: int) -> tuple[
     return events / (time.perf_counter() - started), ids
 
 
+async def spread(service: CounterService, timings: Timings, events: int) -> float:
+    """As registrations do: every event on its own new aggregate, 100 writers at once."""
+    timings.expect(events)
+    started = time.perf_counter()
+
+    async def writer(n: int) -> None:
+        for k in range(n, events, AGGREGATES):
+            await write(service, timings, f"new-{k}", 1)
+
+    await asyncio.gather(*(writer(n) for n in range(AGGREGATES)))
+    await asyncio.wait_for(timings.reached.wait(), timeout=900)
+    return events / (time.perf_counter() - started)
+
+
 async def paced(service: CounterService, timings: Timings, rate: float, events: int) -> list[str]:
     """Events at a steady `rate` per second, each on its own new aggregate."""
     timings.expect(events)
@@ -121,13 +139,21 @@ async def kernel(
     service.behaviour.after_effect = timings.record_effect
     await service.start()
     try:
+        before = CpuSeconds.now()
         rate, loaded = await peak(service, timings, events)
+        hot_cpu = CpuSeconds.now() - before
+        before = CpuSeconds.now()
+        spread_rate = await spread(service, timings, events)
+        spread_cpu = CpuSeconds.now() - before
         quarter = await paced(service, timings, rate / 4, max(100, events // 4))
         idle = await one_at_a_time(service, timings)
     finally:
         await service.stop()
     return {
         "rate": rate,
+        "hot_cpu": hot_cpu,
+        "spread_rate": spread_rate,
+        "spread_cpu": spread_cpu,
         "loaded": timings.latencies(loaded),
         "quarter": timings.latencies(quarter),
         "quarter_rate": rate / 4,
@@ -140,14 +166,28 @@ def percentiles(values: list[float]) -> str:
     return f"p50 {cuts[49] * 1000:7.1f} ms, p99 {cuts[98] * 1000:7.1f} ms"
 
 
-def report(events: int, serial: float, pipelined: float, path: dict) -> None:
-    rate = float(path["rate"])  # type: ignore[arg-type]
+def report(
+    events: int, serial: float, pipelined: float, pipelined_cpu: CpuSeconds, path: dict
+) -> None:
+    rate, spread_rate = float(path["rate"]), float(path["spread_rate"])
     print(f"events: {events}  cores: {os.cpu_count()}  load: {os.getloadavg()[0]:.2f}")
     print(f"baseline  aio-pika, 1 confirm in flight:          {serial:8.0f} msg/s")
     print(f"baseline  aio-pika, {IN_FLIGHT} confirms in flight:      {pipelined:8.0f} msg/s")
-    print(f"kernel    write -> relay -> consume -> apply_once: {rate:8.0f} events/s")
-    print(f"ratio     kernel / serial baseline:    {rate / serial:.2f}")
-    print(f"ratio     kernel / pipelined baseline: {rate / pipelined:.2f}")
+    print(f"kernel    write -> relay -> consume -> apply_once: {rate:8.0f} events/s (hot)")
+    print(
+        f"kernel    the same, each event a new aggregate:    {spread_rate:8.0f} events/s (spread)"
+    )
+    print(
+        f"ratio     kernel / serial baseline:    {rate / serial:.2f} hot,"
+        f" {spread_rate / serial:.2f} spread"
+    )
+    print(
+        f"ratio     kernel / pipelined baseline: {rate / pipelined:.2f} hot,"
+        f" {spread_rate / pipelined:.2f} spread"
+    )
+    print(f"cpu/event baseline, pipelined: {pipelined_cpu.per_event(events)}")
+    print(f"cpu/event kernel, hot:         {path['hot_cpu'].per_event(events)}")
+    print(f"cpu/event kernel, spread:      {path['spread_cpu'].per_event(events)}")
     print(f"latency   write -> effect at peak:               {percentiles(path['loaded'])}")
     quarter = f"at 25% of peak ({float(path['quarter_rate']):.0f}/s):"
     print(f"latency   write -> effect {quarter:<22} {percentiles(path['quarter'])}")
@@ -167,7 +207,9 @@ async def main(events: int, prefetch: int) -> None:
     amqp_url = with_vhost(endpoints.amqp_url, vhost)
     try:
         serial = await baseline(amqp_url, events, in_flight=1)
+        before = CpuSeconds.now()
         pipelined = await baseline(amqp_url, events, in_flight=IN_FLIGHT)
+        pipelined_cpu = CpuSeconds.now() - before
         testkit_url = admin.service_url(vhost, "testkit")
         path = await kernel(
             testkit_url, admin.user_prefix, endpoints.mongo_url, database, events, prefetch
@@ -182,7 +224,7 @@ async def main(events: int, prefetch: int) -> None:
         await client.drop_database(database)
         await client.close()
     print(f"consumer prefetch: {prefetch}")
-    report(events, serial, pipelined, path)
+    report(events, serial, pipelined, pipelined_cpu, path)
 
 
 if __name__ == "__main__":

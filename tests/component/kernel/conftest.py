@@ -20,17 +20,20 @@ async def start_service(
     """Starts counter services (one per call) sharing the test's database and queue.
 
     They connect as the `testkit` broker user (the owner of `testkit.*`), or as
-    `user=` another test user.
+    `user=` another test user; `relay=False` leaves the relay for the test to drive.
     """
     running: list[CounterService] = []
 
     async def start(
-        behaviour: Behaviour | None = None, user: str = "testkit", **overrides
+        behaviour: Behaviour | None = None,
+        user: str = "testkit",
+        relay: bool = True,
+        **overrides,
     ) -> CounterService:
         overrides.setdefault("broker_user_prefix", broker_user_prefix)
         settings = settings_for(service_urls[user], infra.mongo_url, **overrides)
         service = CounterService(f"kernel-{unique_id}", settings, database_name, behaviour)
-        await service.start()
+        await service.start(relay=relay)
         running.append(service)
         return service
 

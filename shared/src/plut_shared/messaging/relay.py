@@ -3,13 +3,15 @@
 It wakes at once when the service wrote events (`notify`), and sweeps the
 collections at start-up and every `sweep_interval` for what a crash left
 (`outbox_pending` is indexed on MongoDB; the local store scans, which is fine
-for a periodic sweep). Many aggregates drain at once (bounded), so many
-confirms are in flight, while each aggregate's events leave strictly in order,
-each after the previous one was confirmed. A lease on the aggregate document
-(`outbox_lease`: compare-and-swaps on the holder, never on the version, so
-the relay never makes a writer retry) keeps two replicas from publishing the
-same events; if a replica dies, its lease expires and another takes over (then
-an event may be published twice, which idempotent consumers absorb).
+for a periodic sweep). It works in batches of aggregates: one read of the
+whole batch, one bulk write to lease it, then every aggregate's events go out
+at once across aggregates (so many confirms are in flight) while each
+aggregate's events leave strictly in order, each after the previous one was
+confirmed, and one bulk write finishes the batch (`outbox_lease`). A lease
+(compare-and-swaps on the holder, never on the version, so the relay never
+makes a writer retry) keeps two replicas from publishing the same events; if
+a replica dies, its lease runs out and another takes over (then an event may
+be published twice, which idempotent consumers absorb).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from plut_shared.background import BackgroundLoop
 from plut_shared.contracts import Envelope
 from plut_shared.logs import log_context
 from plut_shared.messaging import outbox_lease
-from plut_shared.messaging.outbox import LEASE_HOLDER, LEASE_UNTIL, OUTBOX, OUTBOX_PENDING, VERSION
+from plut_shared.messaging.outbox import OUTBOX_PENDING
 from plut_shared.messaging.publisher import EventPublisher
 
 log = logging.getLogger(__name__)
@@ -42,14 +44,16 @@ class OutboxRelay:
         *,
         lease_seconds: float = 30.0,
         sweep_interval: float = 30.0,
-        concurrency: int = 32,
+        batch_size: int = 100,
+        concurrency: int = 4,
         retry_pause: float = 1.0,
     ) -> None:
         self._collections: dict[str, AsyncCollection] = {}
         self._publisher = publisher
         self._lease = timedelta(seconds=lease_seconds)
         self._sweep_interval = sweep_interval
-        self._gate = asyncio.Semaphore(concurrency)
+        self._batch_size = batch_size
+        self._gate = asyncio.Semaphore(concurrency)  # batches at once
         self._hints: set[tuple[str, Any]] = set()
         self._next_sweep = 0.0  # sweep at once on start: a crash may have left events
         self._loop = BackgroundLoop(
@@ -103,54 +107,53 @@ class OutboxRelay:
         return self.published - before
 
     async def _drain_all(self, targets: list[tuple[AsyncCollection, Any]]) -> None:
-        async def bounded(collection: AsyncCollection, aggregate_id: Any) -> None:
+        batches: dict[str, list[Any]] = {}
+        for collection, aggregate_id in targets:
+            batches.setdefault(collection.name, []).append(aggregate_id)
+
+        async def bounded(collection: AsyncCollection, ids: list[Any]) -> None:
             async with self._gate:
-                await self.drain(collection, aggregate_id)
+                await self.drain(collection, ids)
 
         results = await asyncio.gather(
-            *(bounded(c, key) for c, key in targets), return_exceptions=True
+            *(
+                bounded(self._collections[name], ids[start : start + self._batch_size])
+                for name, ids in batches.items()
+                for start in range(0, len(ids), self._batch_size)
+            ),
+            return_exceptions=True,
         )
         failures = [result for result in results if isinstance(result, BaseException)]
         if failures:
             raise failures[0]
 
-    async def drain(self, collection: AsyncCollection, aggregate_id: Any) -> None:
-        """Publish one aggregate's outbox in order, then remove what was published."""
+    async def drain(self, collection: AsyncCollection, aggregate_ids: list[Any]) -> None:
+        """Publish these aggregates' outboxes, each in order, then finish them in bulk."""
         token = uuid.uuid4().hex
-        while (events := await self._claim(collection, aggregate_id, token)) is not None:
-            for envelope in events:
-                await self._publish(envelope)
-            ids = [envelope.event_id for envelope in events]
-            after = await outbox_lease.remove_published(collection, aggregate_id, token, ids)
-            if after is None:
-                return  # the lease ran out meanwhile; its new holder publishes the rest
-            if not after.get(OUTBOX):
-                await outbox_lease.mark_drained(collection, aggregate_id, after[VERSION])
-                return
-            # Events were appended while we published: they follow in the next round.
+        now = datetime.now(UTC)
+        documents = [d async for d in collection.find({"_id": {"$in": aggregate_ids}})]
+        flagged = [document for document in documents if outbox_lease.left_flagged(document)]
+        await outbox_lease.clear_flags(collection, flagged)
+        claims = [c for d in documents if (c := outbox_lease.claimable(d, now)) is not None]
+        taken = await outbox_lease.take(collection, claims, token, now + self._lease)
+        published = await asyncio.gather(
+            *(self._publish_in_order(claim) for claim in taken), return_exceptions=True
+        )
+        outcomes = list(zip(taken, published, strict=True))
+        failed = [claim for claim, error in outcomes if error is not None]
+        done = [claim for claim, error in outcomes if error is None]
+        await outbox_lease.release(collection, failed, token)
+        for claim in await outbox_lease.finish(collection, done, token):
+            # A writer appended events while these were published: they go next round.
+            self._hints.add((collection.name, claim.aggregate_id))
+        for error in published:
+            if error is not None:
+                raise error
 
-    async def _claim(
-        self, collection: AsyncCollection, aggregate_id: Any, token: str
-    ) -> list[Envelope] | None:
-        """Take the lease; the events to publish, or None when there is nothing for us."""
-        while True:
-            document = await collection.find_one({"_id": aggregate_id})
-            if document is None:
-                return None
-            if not document.get(OUTBOX):
-                if document.get(OUTBOX_PENDING):
-                    # A relay died between emptying the outbox and clearing the flag.
-                    await outbox_lease.mark_drained(collection, aggregate_id, document[VERSION])
-                return None
-            now = datetime.now(UTC)
-            holder, until = document.get(LEASE_HOLDER, ""), document.get(LEASE_UNTIL)
-            if until is not None and until.tzinfo is None:  # clients without tz_aware
-                until = until.replace(tzinfo=UTC)
-            if holder not in ("", token) and until is not None and until > now:
-                return None  # another relay is publishing these events
-            if await outbox_lease.take(collection, aggregate_id, holder, token, now + self._lease):
-                return [Envelope.model_validate(raw) for raw in document[OUTBOX]]
-            # Another relay took it between the read and the write: look again.
+    async def _publish_in_order(self, claim: outbox_lease.Claim) -> BaseException | None:
+        for raw in claim.events:
+            await self._publish(Envelope.model_validate(raw))
+        return None
 
     async def _publish(self, envelope: Envelope) -> None:
         with log_context(

@@ -1,0 +1,114 @@
+"""The relay drains aggregates in batches: one read, one lease write and one
+finishing write per batch, whatever its size, and nothing lost at the edges
+(a writer appending mid-publish, a publish that fails)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from plut_shared.contracts import Envelope
+
+from tests.support.counter_service import CounterService
+from tests.support.waiting import eventually
+
+AGGREGATES = 50
+
+
+class CountingCollection:
+    """The collection, with the names of the store commands the relay sent."""
+
+    def __init__(self, collection: Any) -> None:
+        self._collection = collection
+        self.name = collection.name
+        self.calls: list[str] = []
+
+    def __getattr__(self, method: str) -> Any:
+        self.calls.append(method)
+        return getattr(self._collection, method)
+
+
+async def _totals(service: CounterService) -> dict[str, list[int]]:
+    return {doc["_id"]: doc["seqs"] async for doc in service.db.totals.find({})}
+
+
+async def _leftovers(service: CounterService) -> list[dict]:
+    query = {"$or": [{"outbox": {"$ne": []}}, {"outbox_pending": True}]}
+    return [doc async for doc in service.db.counters.find(query)]
+
+
+async def test_a_batch_costs_one_read_one_lease_write_and_one_finishing_write(
+    start_service: Callable,
+) -> None:
+    service: CounterService = await start_service(relay=False)
+    ids = [f"batch-{n}" for n in range(AGGREGATES)]
+    for aggregate_id in ids:
+        await service.increment(aggregate_id, 1)
+    counting = CountingCollection(service.counters.collection)
+
+    await service.relay.drain(counting, ids)  # type: ignore[arg-type]
+
+    assert counting.calls == ["find", "bulk_write", "bulk_write"]
+    assert service.relay.published == AGGREGATES
+    assert await _leftovers(service) == []
+    totals = await eventually(lambda: _totals(service), lambda t: len(t) == AGGREGATES)
+    assert totals == {aggregate_id: [1] for aggregate_id in ids}
+
+
+async def test_events_a_writer_appends_mid_publish_stay_and_follow_in_order(
+    start_service: Callable,
+) -> None:
+    service: CounterService = await start_service(relay=False, relay_lease_s=60.0)
+    await service.increment("busy", 1)
+    await service.increment("calm", 1)
+    publish = service.relay._publisher.publish_event
+
+    async def publish_then_write(envelope: Envelope) -> None:
+        await publish(envelope)
+        if envelope.subject_id == "busy" and envelope.payload["seq"] == 1:
+            await service.increment("busy", 2)
+
+    service.relay._publisher.publish_event = publish_then_write  # type: ignore[method-assign]
+    await service.relay.drain(service.counters.collection, ["busy", "calm"])
+
+    busy = await service.db.counters.find_one({"_id": "busy"})
+    assert [event["payload"]["seq"] for event in busy["outbox"]] == [2]
+    assert busy["outbox_pending"] is True
+    assert busy["outbox_lease_holder"] == ""  # free for the next round at once
+    assert ("counters", "busy") in service.relay._hints
+    await service.relay.drain(service.counters.collection, ["busy"])
+    totals = await eventually(lambda: _totals(service), lambda t: len(t.get("busy", [])) == 2)
+    assert totals == {"busy": [1, 2], "calm": [1]}
+    assert await _leftovers(service) == []
+
+
+async def test_a_failed_publish_frees_its_lease_and_keeps_its_events(
+    start_service: Callable,
+) -> None:
+    # A 60 s lease: had the failing batch kept it, the retry below would find nothing.
+    service: CounterService = await start_service(relay=False, relay_lease_s=60.0)
+    await service.increment("refused", 1)
+    await service.increment("accepted", 1)
+    publish = service.relay._publisher.publish_event
+
+    async def refuse_one(envelope: Envelope) -> None:
+        if envelope.subject_id == "refused":
+            raise ConnectionError("broker went away (simulated)")
+        await publish(envelope)
+
+    service.relay._publisher.publish_event = refuse_one  # type: ignore[method-assign]
+    try:
+        await service.relay.drain(service.counters.collection, ["refused", "accepted"])
+    except ConnectionError:
+        pass
+    else:
+        raise AssertionError("the failed publish was not reported")
+
+    refused = await service.db.counters.find_one({"_id": "refused"})
+    assert len(refused["outbox"]) == 1 and refused["outbox_lease_holder"] == ""
+    assert [doc["_id"] for doc in await _leftovers(service)] == ["refused"]
+    service.relay._publisher.publish_event = publish  # type: ignore[method-assign]
+    await service.relay.drain(service.counters.collection, ["refused"])
+    assert await _leftovers(service) == []
+    totals = await eventually(lambda: _totals(service), lambda t: len(t) == 2)
+    assert totals == {"refused": [1], "accepted": [1]}
