@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import resource
 import secrets
 import shutil
 import signal
@@ -115,9 +116,24 @@ def is_local(url: str) -> bool:
 
 # --- RabbitMQ ---------------------------------------------------------------
 
+OPEN_FILES = 65_536
+
 
 def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, check=True, **kwargs)
+
+
+def more_open_files() -> None:
+    """Raise the broker's open-file limit to RabbitMQ's recommended 65,536 (or the hard limit).
+
+    With the shell's usual 1,024 the broker ran out of file handles (927 of 927)
+    once a few hundred quorum queues existed, each keeping its segment files
+    open, and then it refused new connections.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = OPEN_FILES if hard == resource.RLIM_INFINITY else min(OPEN_FILES, hard)
+    if soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
 def install_rabbitmq() -> None:
@@ -141,7 +157,7 @@ def ensure_broker() -> None:
             stdout=subprocess.DEVNULL,
         )
         log("starting rabbitmq-server")
-        run(["rabbitmq-server", "-detached"])
+        run(["rabbitmq-server", "-detached"], preexec_fn=more_open_files)
         wait_until(broker_answers, "RabbitMQ broker", 120, RABBITMQ_LOG_DIR)
         log(f"broker answers at {redact(AMQP_URL)}")
     if not management_answers() and is_local(AMQP_URL):
