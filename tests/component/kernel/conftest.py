@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 
 import pytest
+from plut_shared.metrics.kernel import KernelMetrics
 
 from tests.support.counter_service import Behaviour, CounterService, settings_for
 
@@ -25,11 +26,14 @@ async def start_service(
     running: list[CounterService] = []
 
     async def start(
-        behaviour: Behaviour | None = None, user: str = "testkit", **overrides
+        behaviour: Behaviour | None = None,
+        user: str = "testkit",
+        metrics: KernelMetrics | None = None,
+        **overrides,
     ) -> CounterService:
         overrides.setdefault("broker_user_prefix", broker_user_prefix)
         settings = settings_for(service_urls[user], infra.mongo_url, **overrides)
-        service = CounterService(f"kernel-{unique_id}", settings, database_name, behaviour)
+        service = CounterService(f"kernel-{unique_id}", settings, database_name, behaviour, metrics)
         await service.start()
         running.append(service)
         return service
