@@ -30,7 +30,7 @@ from tests.support.waiting import eventually
 
 METRICS_TOKEN = "metrics-token-of-this-test"
 REGISTERED = "registration.umkm.registered"
-HTTP_COUNT = "plut_http_request_duration_seconds_count"
+HTTP_COUNT = "plut_http_requests_total"
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ scraper needs no access to enterprises, and an officer's token no metrics.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from pathlib import Path
@@ -69,7 +70,9 @@ def _router(metrics: ServiceMetrics, token: str | None) -> APIRouter:
                 media_type="application/json",
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        return Response(content=metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+        # Off the event loop: rendering thousands of series takes milliseconds.
+        body = await asyncio.to_thread(metrics.exposition)
+        return Response(content=body, media_type=CONTENT_TYPE_LATEST)
 
     return router
 

@@ -1,10 +1,9 @@
-"""HTTP metrics: every request's duration by method, route template and status.
+"""HTTP metrics: requests by method, route template and status; durations by method and route.
 
 A pure ASGI middleware, outermost, so it also sees the answers the request
 guard gives before routing (401, 413). The route label is the template the
 request matched (`/enterprises/{umkm_id}`), never the path itself, so ids
-never become labels; a path no route matches is labelled `unmatched`. The
-histogram's `_count` series is the request count by the same labels.
+never become labels; a path no route matches is labelled `unmatched`.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ import re
 import time
 
 from fastapi import FastAPI
-from prometheus_client import CollectorRegistry, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from plut_shared.metrics.labels import method_label
@@ -23,16 +22,25 @@ UNMATCHED = "unmatched"
 
 class HttpMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
-        self.requests = Histogram(
-            "plut_http_request_duration_seconds",
-            "HTTP requests: time from the request to the end of the answer, by method, "
-            "route template and status code.",
+        self.requests = Counter(
+            "plut_http_requests",
+            "HTTP requests answered, by method, route template and status code.",
             ["method", "route", "status"],
+            registry=registry,
+        )
+        # Without the status: a histogram per status would multiply its 17 series per
+        # route by every status seen, and the scrape with them.
+        self.durations = Histogram(
+            "plut_http_request_duration_seconds",
+            "Time from an HTTP request to the end of its answer, by method and route template.",
+            ["method", "route"],
             registry=registry,
         )
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.requests.labels(method_label(method), route, str(status)).observe(seconds)
+        method = method_label(method)
+        self.requests.labels(method, route, str(status)).inc()
+        self.durations.labels(method, route).observe(seconds)
 
 
 class HttpMetricsMiddleware:
