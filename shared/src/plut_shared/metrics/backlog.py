@@ -5,8 +5,8 @@ every `relay_sweep_interval_s`; reading with `PENDING_FIELDS` also brings each
 pending event's `occurred_at`, so the gauges cost no extra query in the usual
 case. Only when the batch came back full (a backlog that large is an incident)
 is the backlog counted: on MongoDB through the `outbox_pending` index. A write
-never scans, and a scrape only reads the gauges (DESIGN section 5). The age is
-the oldest among the aggregates the sweep read.
+never scans, and a scrape only reads the gauges (README, "Operators: metrics").
+The age is the oldest among the aggregates the sweep read.
 """
 
 from __future__ import annotations
