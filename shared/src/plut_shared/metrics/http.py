@@ -8,6 +8,7 @@ never become labels; a path no route matches is labelled `unmatched`.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 
@@ -16,6 +17,8 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from plut_shared.metrics.labels import method_label
+
+log = logging.getLogger(__name__)
 
 UNMATCHED = "unmatched"
 
@@ -82,7 +85,11 @@ class RouteTemplates:
         # Answered before routing (the guard's 401 or 413), or a route FastAPI does not
         # note (the API document pages): the path it was for.
         if self._patterns is None:
-            self._patterns = _patterns(scope["app"])
+            try:
+                self._patterns = _patterns(scope["app"])
+            except Exception:  # a metric label must never cost a request its answer
+                log.warning("route templates unavailable; labelling as unmatched", exc_info=True)
+                self._patterns = []
         path = scope["path"]
         return next((t for pattern, t in self._patterns if pattern.fullmatch(path)), UNMATCHED)
 
