@@ -7,7 +7,8 @@ writes each service's `PLUT_<SERVICE>_AMQP_URL` into `.infra/broker-env.json`
 that crashes is restarted with backoff while the others keep running
 (`scripts/supervisor.py`); Ctrl-C stops them all. Without PLUT_API_TOKENS in
 the environment, a development admin token for all centres is minted for this
-run only and printed once.
+run only and printed once; so is a metrics token for `/metrics` without
+PLUT_METRICS_TOKEN.
 
 Notifications sends to local sinks (`plut sinks`: an SMTP server and a
 WhatsApp/SMS provider stand-in) unless its SMTP host or provider URL is set in
@@ -41,6 +42,16 @@ def dev_tokens() -> str:
     print(f"[run] development admin token (this run only): {token}", flush=True)
     print(f"[run] for plut: export PLUT_API_TOKEN={token}", flush=True)
     return json.dumps([entry.model_dump(mode="json")])
+
+
+def dev_metrics_token() -> str:
+    token = secrets.token_urlsafe(32)
+    print(f"[run] metrics token (this run only): {token}", flush=True)
+    print(
+        f'[run] curl -H "Authorization: Bearer {token}" http://127.0.0.1:8001/metrics',
+        flush=True,
+    )
+    return token
 
 
 def broker_env(env: dict[str, str]) -> dict[str, str]:
@@ -94,6 +105,8 @@ def main() -> int:
     env = dict(os.environ)
     if not env.get("PLUT_API_TOKENS") and not env.get("PLUT_API_TOKENS_FILE"):
         env["PLUT_API_TOKENS"] = dev_tokens()
+    if not env.get("PLUT_METRICS_TOKEN") and not env.get("PLUT_METRICS_TOKEN_FILE"):
+        env["PLUT_METRICS_TOKEN"] = dev_metrics_token()
     wanted = args.only or list(SERVICES)
     available = [s for s in wanted if importlib.util.find_spec(f"{s}.entrypoints.app")]
     if not available:

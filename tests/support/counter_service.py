@@ -24,6 +24,7 @@ from plut_shared.messaging import (
     ServiceTopology,
     apply_once,
 )
+from plut_shared.metrics.kernel import KernelMetrics
 from plut_shared.settings import ServiceSettings
 from pydantic import Field
 from pymongo import AsyncMongoClient
@@ -160,6 +161,7 @@ class CounterService:
         settings: ServiceSettings,
         database: str,
         behaviour: Behaviour | None = None,
+        metrics: KernelMetrics | None = None,
     ) -> None:
         self.mongo: AsyncMongoClient = AsyncMongoClient(settings.mongo_url)
         self.db = self.mongo[database]
@@ -170,12 +172,13 @@ class CounterService:
             retry_delays_ms=settings.retry_delays_ms,
             delivery_limit=settings.delivery_limit,
         )
-        self.messaging = MessagingRuntime(service, settings, topology)
+        self.messaging = MessagingRuntime(service, settings, topology, metrics=metrics)
         self.messaging.consume("counters", {EVENT_TYPE: make_handler(self.db, self.behaviour)})
         self.relay = OutboxRelay(
             self.messaging.publisher,
             sweep_interval=settings.relay_sweep_interval_s,
             lease_seconds=settings.relay_lease_s,
+            metrics=metrics,
         )
         self.counters = AggregateStore(
             self.db.counters, CounterMapper(), producer="testkit", on_events=self.relay.notify

@@ -32,6 +32,8 @@ from plut_shared.messaging import (
     OutboxRelay,
     topology_from_settings,
 )
+from plut_shared.metrics.endpoint import METRICS_PATH, install_metrics
+from plut_shared.metrics.registry import ServiceMetrics
 from plut_shared.problems import PROTECTED_ROUTE_RESPONSES
 from plut_shared.settings import ServiceSettings
 
@@ -49,6 +51,7 @@ class ServiceHost:
     db: AsyncDatabase
     messaging: MessagingRuntime
     relay: OutboxRelay
+    metrics: ServiceMetrics
     stores: list[AggregateStore] = field(default_factory=list)
     on_start: list[StartupHook] = field(default_factory=list)
     on_stop: list[StartupHook] = field(default_factory=list)
@@ -105,13 +108,18 @@ def build_host(
 ) -> ServiceHost:
     mongo: AsyncMongoClient = AsyncMongoClient(settings.mongo_url, tz_aware=True)
     db = mongo[settings.database or service]
+    metrics = ServiceMetrics()
     messaging = MessagingRuntime(
-        service, settings, topology_from_settings(service, settings, queues)
+        service,
+        settings,
+        topology_from_settings(service, settings, queues),
+        metrics=metrics.kernel,
     )
     relay = OutboxRelay(
         messaging.publisher,
         sweep_interval=settings.relay_sweep_interval_s,
         lease_seconds=settings.relay_lease_s,
+        metrics=metrics.kernel,
     )
     return ServiceHost(
         service=service,
@@ -120,6 +128,7 @@ def build_host(
         db=db,
         messaging=messaging,
         relay=relay,
+        metrics=metrics,
     )
 
 
@@ -194,11 +203,12 @@ def create_service_app(
         max_body_bytes=host.settings.max_body_bytes,
         body_limits=body_limits,
     )
+    install_metrics(app, host.metrics, host.settings)  # outermost: it times the guard too
     return app
 
 
 def _public_paths(app: FastAPI) -> set[str]:
-    """The health checks and the API documents; everything else needs a token."""
+    """The health checks and the API documents need no API token; `/metrics` has its own."""
     documents = (app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
-    health = {"/health", "/health/live", "/health/ready"}
+    health = {"/health", "/health/live", "/health/ready", METRICS_PATH}
     return health | {path for path in documents if path}

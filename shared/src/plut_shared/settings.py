@@ -11,8 +11,9 @@ so its broker URL is normally set per service.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCAL_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
@@ -21,6 +22,16 @@ LOCAL_MONGO_URL = "mongodb://127.0.0.1:27017/"
 
 def _platform_env(name: str, default: str) -> str:
     return os.environ.get(name, default)
+
+
+def _platform_secret(name: str) -> SecretStr | None:
+    value = os.environ.get(name)
+    return SecretStr(value) if value else None
+
+
+def _platform_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value) if value else None
 
 
 class ServiceSettings(BaseSettings):
@@ -68,4 +79,13 @@ class ServiceSettings(BaseSettings):
         ge=1,
         description="Largest HTTP request body, in bytes; a larger one gets a 413 unread. "
         "An upload endpoint may have its own limit.",
+    )
+    metrics_token: SecretStr | None = Field(
+        default_factory=lambda: _platform_secret("PLUT_METRICS_TOKEN"),
+        description="Bearer token Prometheus sends to /metrics; without one /metrics "
+        "refuses every request.",
+    )
+    metrics_token_file: Path | None = Field(
+        default_factory=lambda: _platform_path("PLUT_METRICS_TOKEN_FILE"),
+        description="File holding the metrics token (its first line); wins over metrics_token.",
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 
 import pytest
+from plut_shared.metrics.kernel import KernelMetrics
 
 from tests.support.counter_service import Behaviour, CounterService, settings_for
 
@@ -28,11 +29,12 @@ async def start_service(
         behaviour: Behaviour | None = None,
         user: str = "testkit",
         relay: bool = True,
+        metrics: KernelMetrics | None = None,
         **overrides,
     ) -> CounterService:
         overrides.setdefault("broker_user_prefix", broker_user_prefix)
         settings = settings_for(service_urls[user], infra.mongo_url, **overrides)
-        service = CounterService(f"kernel-{unique_id}", settings, database_name, behaviour)
+        service = CounterService(f"kernel-{unique_id}", settings, database_name, behaviour, metrics)
         await service.start(relay=relay)
         running.append(service)
         return service

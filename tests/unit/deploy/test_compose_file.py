@@ -119,4 +119,28 @@ def test_images_are_pinned_to_at_least_a_major_version(name: str) -> None:
     image = SERVICES[name]["image"]
     repository, _, tag = image.rpartition(":")
     assert repository and "/" not in tag, f"{name}: {image} has no tag"
-    assert tag != "latest" and re.match(r"^\d+", tag), f"{name}: {image} is not pinned"
+    # `7`, `4.1-management`, `12.3.1`, or with the `v` some projects tag with (`v3.5.0`).
+    assert tag != "latest" and re.match(r"^v?\d+", tag), f"{name}: {image} is not pinned"
+
+
+@pytest.mark.parametrize("name", sorted(COMPOSE.get("secrets", {})))
+def test_secret_files_come_from_the_environment_or_a_file_never_the_compose_file(
+    name: str,
+) -> None:
+    secret = COMPOSE["secrets"][name]
+    sources = set(secret) & {"environment", "file", "external", "content"}
+    assert sources in ({"environment"}, {"file"}, {"external"}), f"{name}: {sources}"
+    if "environment" in secret:
+        assert re.fullmatch(r"[A-Z][A-Z0-9_]*", secret["environment"]), name
+
+
+def test_every_variable_the_file_requires_is_in_the_example_environment() -> None:
+    text = (DEPLOY / "docker-compose.yml").read_text(encoding="utf-8")
+    required = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*):?\?", text))
+    required |= {
+        s["environment"] for s in COMPOSE.get("secrets", {}).values() if "environment" in s
+    }
+    example = (DEPLOY / ".env.example").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^([A-Z][A-Z0-9_]*)=", example, flags=re.MULTILINE))
+    assert {"PLUT_METRICS_TOKEN", "GRAFANA_ADMIN_PASSWORD"} <= required
+    assert required - documented == set()

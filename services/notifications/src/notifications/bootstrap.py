@@ -28,6 +28,7 @@ from notifications.adapters.contact_book import CONTACTS, ContactMapper
 from notifications.adapters.message_queries import StoredMessageQueries
 from notifications.adapters.messages import MESSAGES, MessageMapper
 from notifications.config import NotificationsSettings
+from notifications.dispatch_metrics import DispatchMetrics
 from notifications.dispatcher import Dispatcher
 from notifications.domain.clock import Clock, SystemClock
 from notifications.domain.delivery import DeliveryRetryPolicy
@@ -61,7 +62,8 @@ def create_app(
     contacts = host.aggregates(CONTACTS, ContactMapper())
     messages = host.aggregates(MESSAGES, MessageMapper())
     queries = StoredMessageQueries(messages.collection)
-    sender = Sender(messages, contacts, channels, clock, retry_policy(settings))
+    metrics = DispatchMetrics(host.metrics.registry)
+    sender = Sender(messages, contacts, channels, clock, retry_policy(settings), metrics)
     dispatcher = Dispatcher(
         messages,
         queries,
@@ -71,8 +73,9 @@ def create_app(
         concurrency=settings.dispatch_concurrency,
         lease=timedelta(seconds=settings.send_lease_s),
         shutdown_grace=settings.dispatch_shutdown_grace_s,
+        metrics=metrics,
     )
-    handlers = NotificationHandlers(contacts, messages, queries, clock, dispatcher.wake)
+    handlers = NotificationHandlers(contacts, messages, queries, clock, dispatcher.wake, metrics)
     host.messaging.consume("events", handlers.routes())
     _lifecycle(host, queries, dispatcher)
     app = create_service_app(

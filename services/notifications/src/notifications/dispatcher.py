@@ -28,6 +28,7 @@ from plut_shared.logs import log_context
 from plut_shared.messaging import Aggregates, Cause
 
 from notifications.adapters.message_queries import MessageQueries
+from notifications.dispatch_metrics import DispatchMetrics
 from notifications.domain.clock import Clock
 from notifications.domain.message import Message
 from notifications.sending import Sender
@@ -47,7 +48,9 @@ class Dispatcher:
         concurrency: int = 10,
         lease: timedelta = timedelta(minutes=2),
         shutdown_grace: float = 10.0,
+        metrics: DispatchMetrics | None = None,
     ) -> None:
+        self._metrics = metrics or DispatchMetrics()
         self._messages = messages
         self._queries = queries
         self._sender = sender
@@ -60,6 +63,7 @@ class Dispatcher:
         )
         # Sends in flight, by message id.
         self._in_flight: dict[str, asyncio.Task[None]] = {}
+        self._metrics.count_in_flight(lambda: len(self._in_flight))
 
     def wake(self) -> None:
         self._loop.wake()
@@ -129,4 +133,7 @@ class Dispatcher:
             return current if current.claim(now, lease_until) else None
 
         cause = Cause(message.correlation_id, message.causation_event_id)
-        return await self._messages.change(message.message_id, take, cause)
+        claimed = await self._messages.change(message.message_id, take, cause)
+        if claimed is not None:
+            self._metrics.entered("sending")
+        return claimed

@@ -18,6 +18,7 @@ from plut_shared.contracts.registration import UmkmErased, UmkmProfileUpdated, U
 from plut_shared.messaging import AggregateExists, Aggregates, Cause, Handler, InvalidMessage
 
 from notifications.adapters.message_queries import MessageQueries
+from notifications.dispatch_metrics import DispatchMetrics
 from notifications.domain.channels import channel_order
 from notifications.domain.clock import Clock
 from notifications.domain.contacts import Contact
@@ -49,7 +50,9 @@ class NotificationHandlers:
         queries: MessageQueries,
         clock: Clock,
         wake: Callable[[], None],
+        metrics: DispatchMetrics | None = None,
     ) -> None:
+        self._metrics = metrics or DispatchMetrics()
         self._contacts = contacts
         self._messages = messages
         self._queries = queries
@@ -111,6 +114,7 @@ class NotificationHandlers:
         for rule in rules_for(envelope.event_type, payload):
             scheduled += await self._schedule_one(envelope, payload, rule, contact)
         if scheduled:
+            self._metrics.entered("scheduled", scheduled)
             self._wake()
 
     async def _schedule_one(
@@ -147,6 +151,7 @@ class NotificationHandlers:
             umkm_id, sorted(templates), session_id=fields.get("session_id")
         )
         for message_id in waiting:
-            await self._messages.change(
+            if await self._messages.change(
                 message_id, lambda m: m.cancel(CancelReason.SUPERSEDED, now), cause
-            )
+            ):
+                self._metrics.entered("cancelled")

@@ -22,6 +22,7 @@ from notifications.adapters.delivery import (
     PermanentDeliveryError,
     TransientDeliveryError,
 )
+from notifications.dispatch_metrics import DispatchMetrics
 from notifications.domain.channels import channel_order
 from notifications.domain.clock import Clock
 from notifications.domain.contacts import Contact
@@ -49,7 +50,9 @@ class Sender:
         channels: Mapping[Channel, ChannelAdapter],
         clock: Clock,
         policy: DeliveryRetryPolicy,
+        metrics: DispatchMetrics | None = None,
     ) -> None:
+        self._metrics = metrics or DispatchMetrics()
         self._messages = messages
         self._contacts = contacts
         self._channels = channels
@@ -87,13 +90,16 @@ class Sender:
                 address, rendered, idempotency_key=idempotency_key(message, channel)
             )
         except TransientDeliveryError as error:
+            self._metrics.attempted(name, "transient_failure")
             await self._transient(message, name, str(error), error.retry_after)
         except (PermanentDeliveryError, RenderingError) as error:
             log.warning("channel gave up on message", extra={"channel": name})
+            self._metrics.attempted(name, "permanent_failure")
             now = self._clock.now()
             reason = str(error)
             await self._record(message, lambda m: m.give_up_channel(name, reason, now))
         else:
+            self._metrics.attempted(name, "delivered")
             now = self._clock.now()
             provider_id = receipt.provider_message_id
             await self._record(message, lambda m: m.delivered(name, provider_id, now))
@@ -113,8 +119,13 @@ class Sender:
         log.info("delivery failed, attempt %s", attempts, extra={"channel": channel})
 
     async def _record(self, message: Message, outcome: Callable[[Message], R]) -> R | None:
-        def if_still_sending(current: Message) -> R | None:
-            return outcome(current) if current.is_sending else None
+        def if_still_sending(current: Message) -> tuple[R, str] | None:
+            return (outcome(current), str(current.state)) if current.is_sending else None
 
         cause = Cause(message.correlation_id, message.causation_event_id)
-        return await self._messages.change(message.message_id, if_still_sending, cause)
+        recorded = await self._messages.change(message.message_id, if_still_sending, cause)
+        if recorded is None:
+            return None
+        result, state = recorded
+        self._metrics.entered(state)
+        return result

@@ -19,6 +19,7 @@ from registration.entrypoints.errors import install_error_handlers
 from registration.entrypoints.http import Wiring, router
 from registration.handlers import SERVICE, RegistrationHandlers
 from registration.import_jobs import ImportJobs
+from registration.import_metrics import ImportMetrics
 
 DESCRIPTION = """\
 Registry of the UMKM a PLUT centre serves: identity checks (NIK, NIB, phone),
@@ -55,6 +56,7 @@ def create_app(
         directory,
         lease_s=settings.import_job_lease_s,
         jobs_at_once=settings.import_jobs_at_once,
+        metrics=ImportMetrics(host.metrics.registry),
     )
     host.on_start.append(jobs.start)
     host.on_stop.append(jobs.stop)  # before the relay stops: the jobs' last events leave

@@ -35,6 +35,7 @@ from registration.adapters.import_leases import ImportLeases
 from registration.adapters.import_reports import DONE, FAILED, RUNNING, ImportJob, ImportReports
 from registration.bulk_import import BulkImporter, ImportInterrupted
 from registration.handlers import Actor, NotFound
+from registration.import_metrics import ImportMetrics
 from registration.import_publication import PublicationTracker
 from registration.import_report import ImportReport
 
@@ -67,7 +68,9 @@ class ImportJobs:
         lease_s: float = 60.0,
         jobs_at_once: int = 2,
         clock: Callable[[], datetime] = utc_now,
+        metrics: ImportMetrics | None = None,
     ) -> None:
+        self._metrics = metrics or ImportMetrics()
         self.importer, self.reports, self.leases = importer, reports, leases
         self._directory = directory
         self._lease = timedelta(seconds=lease_s)
@@ -78,6 +81,7 @@ class ImportJobs:
         self._trackers: dict[str, PublicationTracker] = {}
         self._stopping = False
         self._watch = BackgroundLoop("import-jobs", self._renew_and_reap, interval=lease_s / 3)
+        self._metrics.count_held(lambda: len(self._tasks))
 
     @property
     def stopping(self) -> bool:
@@ -108,6 +112,7 @@ class ImportJobs:
         self._trackers[job.import_id] = PublicationTracker(self._directory)
         run = self._run(job.import_id, data, filename, centre_id, actor)
         self._tasks[job.import_id] = asyncio.create_task(run, name=f"import-{job.import_id}")
+        self._metrics.started()
         return job
 
     async def status(self, import_id: str, actor: Actor) -> ImportJob:
@@ -151,17 +156,17 @@ class ImportJobs:
                     report, data, filename, centre_id, actor, writer,
                     progress=self._progress, stopping=lambda: self._stopping,
                 )  # fmt: skip
-            await self._finish(import_id, DONE, None)
+            await self._finish(report, DONE, None)
         except ImportFileError as unreadable:
-            await self._finish(import_id, FAILED, str(unreadable))
+            await self._finish(report, FAILED, str(unreadable))
         except ImportInterrupted:
-            await self._finish(import_id, FAILED, INTERRUPTED)
+            await self._finish(report, FAILED, INTERRUPTED)
         except asyncio.CancelledError:
-            await self._finish(import_id, FAILED, INTERRUPTED)
+            await self._finish(report, FAILED, INTERRUPTED)
             raise
         except Exception as error:
             log.error("import %s failed: %s", import_id, type(error).__name__)
-            await self._finish(import_id, FAILED, UNEXPECTED)
+            await self._finish(report, FAILED, UNEXPECTED)
         finally:
             self._tasks.pop(import_id, None)
 
@@ -181,8 +186,9 @@ class ImportJobs:
             updated_at=self._clock(),
         )
 
-    async def _finish(self, import_id: str, state: str, error: str | None) -> None:
-        now = self._clock()
+    async def _finish(self, report: ImportReport, state: str, error: str | None) -> None:
+        import_id, now = report.import_id, self._clock()
+        self._metrics.ended(state, created=len(report.created), rejected=report.rejected)
         try:
             await self.reports.update(
                 import_id, state=state, error=error, finished_at=now, updated_at=now
@@ -201,6 +207,7 @@ class ImportJobs:
             job = await self.reports.job(import_id)
             if job is not None and not job.finished:
                 log.warning("import %s lost its runner; marked failed", import_id)
+                self._metrics.ended(FAILED, created=0, rejected=0)
                 await self.reports.update(
                     import_id, state=FAILED, error=INTERRUPTED, finished_at=now, updated_at=now
                 )

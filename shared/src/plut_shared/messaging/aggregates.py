@@ -40,6 +40,7 @@ from plut_shared.messaging.outbox import (
 )
 from plut_shared.messaging.seal import intact, seal
 from plut_shared.messaging.writes import AggregateExists, ConcurrentUpdate, insert_new, swap
+from plut_shared.metrics.deliveries import note_repeat
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +211,7 @@ class AggregateStore(Generic[A]):
                     return False
                 aggregate = create()
             elif envelope.event_id in document.get(APPLIED, ()):
+                note_repeat()
                 return False
             else:
                 aggregate = self.mapper.from_document(document)

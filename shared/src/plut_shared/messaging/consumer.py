@@ -36,6 +36,8 @@ from plut_shared.messaging.locks import KeyedLocks
 from plut_shared.messaging.progress import ConsumerProgress
 from plut_shared.messaging.publisher import EventPublisher
 from plut_shared.messaging.topology import ConsumerQueue, ServiceTopology
+from plut_shared.metrics.deliveries import begin_attempt
+from plut_shared.metrics.kernel import KernelMetrics
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +59,9 @@ class EventConsumer:
         publisher: EventPublisher,
         reader: DeliveryReader,
         retry: RetryPolicy | None = None,
+        metrics: KernelMetrics | None = None,
     ) -> None:
+        self.metrics = metrics or KernelMetrics()
         self.topology = topology
         self.queue = queue
         self.queue_name = topology.queue_name(queue.purpose)
@@ -67,7 +71,7 @@ class EventConsumer:
         self.retry = retry or RetryPolicy()
         self.progress = ConsumerProgress()
         self.failures = FailurePaths(
-            topology, queue.purpose, publisher, reader, self.retry.immediate_attempts
+            topology, queue.purpose, publisher, reader, self.retry.immediate_attempts, self.metrics
         )
         self._subjects = KeyedLocks()
 
@@ -114,6 +118,7 @@ class EventConsumer:
                 return
             if handler is None:
                 await raw.ack()  # a known event type, but not this service's concern
+                self.metrics.ignored(envelope.event_type)
                 return
             # aio-pika runs deliveries concurrently (up to the prefetch), each from
             # its start to here without suspending. Events of one subject queue
@@ -140,6 +145,7 @@ class EventConsumer:
         handler: Handler,
     ) -> None:
         for attempt in range(1, self.retry.immediate_attempts + 1):
+            begin_attempt()  # the aggregate store notes on it a repeat of this event
             try:
                 await handler(envelope, payload)
             except Exception as error:
@@ -153,4 +159,5 @@ class EventConsumer:
                 await asyncio.sleep(self.retry.immediate_backoff_s * attempt)
             else:
                 await raw.ack()
+                self.metrics.handled(envelope.event_type)
                 return

@@ -19,6 +19,7 @@ from plut_shared.messaging.errors import describe
 from plut_shared.messaging.inbound import DeliveryReader
 from plut_shared.messaging.publisher import EventPublisher
 from plut_shared.messaging.topology import ServiceTopology
+from plut_shared.metrics.kernel import KernelMetrics
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,9 @@ class FailurePaths:
         publisher: EventPublisher,
         reader: DeliveryReader,
         immediate_attempts: int,
+        metrics: KernelMetrics | None = None,
     ) -> None:
+        self.metrics = metrics or KernelMetrics()
         self.topology = topology
         self.purpose = purpose
         self.queue_name = topology.queue_name(purpose)
@@ -49,6 +52,7 @@ class FailurePaths:
         headers[h.ATTEMPTS] = delayed + 1
         target = self.topology.retry_queue_name(self.purpose, delayed)
         await self._move(raw, target, headers)
+        self.metrics.retried(raw.type)
         log.info("message sent to delayed retry", extra={"retry_queue": target})
 
     async def park(
@@ -68,6 +72,7 @@ class FailurePaths:
             }
         )
         await self._move(raw, self.topology.parking_queue, headers)
+        self.metrics.parked(raw.type, reason)
         log.error(
             "message parked", extra={"park_reason": reason, "error_type": type(error).__name__}
         )

@@ -15,6 +15,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from plut_shared.messaging.outbox import APPLIED, REMEMBERED_EVENTS, VERSION
 from plut_shared.messaging.writes import ConcurrentUpdate, swap
+from plut_shared.metrics.deliveries import note_repeat
 
 MAX_ATTEMPTS = 100
 
@@ -43,6 +44,7 @@ async def apply_once(
         if document is None and create is None:
             return False
         if document is not None and event_id in document.get(APPLIED, ()):
+            note_repeat()
             return False
         merged = {op: dict(fields) for op, fields in update.items()}
         merged.setdefault("$push", {}).update(applied_push(event_id))

@@ -31,6 +31,8 @@ from plut_shared.logs import log_context
 from plut_shared.messaging import outbox_lease
 from plut_shared.messaging.outbox import OUTBOX_PENDING
 from plut_shared.messaging.publisher import EventPublisher
+from plut_shared.metrics.backlog import PENDING_FIELDS, observe_outbox
+from plut_shared.metrics.kernel import KernelMetrics
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +49,9 @@ class OutboxRelay:
         batch_size: int = 100,
         concurrency: int = 4,
         retry_pause: float = 1.0,
+        metrics: KernelMetrics | None = None,
     ) -> None:
+        self._metrics = metrics or KernelMetrics()
         self._collections: dict[str, AsyncCollection] = {}
         self._publisher = publisher
         self._lease = timedelta(seconds=lease_seconds)
@@ -101,9 +105,10 @@ class OutboxRelay:
         """Publish whatever is pending in any collection; returns events published."""
         before = self.published
         for collection in self._collections.values():
-            pending = collection.find({OUTBOX_PENDING: True}, {"_id": 1}).limit(SWEEP_BATCH)
-            ids = [document["_id"] async for document in pending]
-            await self._drain_all([(collection, aggregate_id) for aggregate_id in ids])
+            pending = collection.find({OUTBOX_PENDING: True}, PENDING_FIELDS).limit(SWEEP_BATCH)
+            found = [document async for document in pending]
+            await observe_outbox(self._metrics, collection, found, SWEEP_BATCH)
+            await self._drain_all([(collection, document["_id"]) for document in found])
         return self.published - before
 
     async def _drain_all(self, targets: list[tuple[AsyncCollection, Any]]) -> None:
@@ -163,4 +168,5 @@ class OutboxRelay:
         ):
             await self._publisher.publish_event(envelope)
             self.published += 1
+            self._metrics.published(envelope.event_type)
             log.debug("event published")

@@ -15,6 +15,7 @@ from plut_shared.messaging.intake import QueueIntake
 from plut_shared.messaging.publisher import EventPublisher
 from plut_shared.messaging.topology import ConsumerQueue, ServiceTopology, declare_service
 from plut_shared.messaging.trust import PublisherTrust, user_of
+from plut_shared.metrics.kernel import KernelMetrics
 from plut_shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,15 @@ def topology_from_settings(
 
 
 class MessagingRuntime:
-    def __init__(self, service: str, settings: ServiceSettings, topology: ServiceTopology) -> None:
+    def __init__(
+        self,
+        service: str,
+        settings: ServiceSettings,
+        topology: ServiceTopology,
+        *,
+        metrics: KernelMetrics | None = None,
+    ) -> None:
+        self.metrics = metrics or KernelMetrics()
         self.service = service
         self.settings = settings
         self.topology = topology
@@ -72,6 +81,7 @@ class MessagingRuntime:
             self.publisher,
             DeliveryReader(trust or self.trust, self.settings.max_message_bytes),
             RetryPolicy(immediate_attempts=self.settings.immediate_attempts),
+            metrics=self.metrics,
         )
         consumer.document(self.broker)
         self.consumers.append(consumer)
