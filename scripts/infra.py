@@ -117,6 +117,7 @@ def is_local(url: str) -> bool:
 # --- RabbitMQ ---------------------------------------------------------------
 
 OPEN_FILES = 65_536
+BROKER_LIMITS = Path("/etc/security/limits.d/90-plut-rabbitmq.conf")
 
 
 def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
@@ -124,16 +125,24 @@ def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 
 def more_open_files() -> None:
-    """Raise the broker's open-file limit to RabbitMQ's recommended 65,536 (or the hard limit).
+    """Let the broker open RabbitMQ's recommended 65,536 files.
 
-    With the shell's usual 1,024 the broker ran out of file handles (927 of 927)
-    once a few hundred quorum queues existed, each keeping its segment files
-    open, and then it refused new connections.
+    With the usual 1,024 it ran out of file handles (927 of 927) once a few
+    hundred quorum queues existed, each keeping its segment files open, and
+    then refused new connections. The Debian wrapper starts the broker through
+    `su rabbitmq`, whose PAM session sets limits from `limits.d`, so the limit
+    goes there (only when we run as root, as installing the broker does).
     """
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = OPEN_FILES if hard == resource.RLIM_INFINITY else min(OPEN_FILES, hard)
-    if soft < wanted:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    if os.geteuid() != 0 or BROKER_LIMITS.exists():
+        return
+    # Never above our own hard limit: PAM cannot raise it there in a container,
+    # and then leaves the broker at 1,024.
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    files = OPEN_FILES if hard == resource.RLIM_INFINITY else min(OPEN_FILES, hard)
+    BROKER_LIMITS.write_text(
+        "# Written by the PLUT platform's scripts/infra.py: RabbitMQ's recommended limit.\n"
+        f"rabbitmq soft nofile {files}\nrabbitmq hard nofile {files}\n"
+    )
 
 
 def install_rabbitmq() -> None:
@@ -157,7 +166,8 @@ def ensure_broker() -> None:
             stdout=subprocess.DEVNULL,
         )
         log("starting rabbitmq-server")
-        run(["rabbitmq-server", "-detached"], preexec_fn=more_open_files)
+        more_open_files()
+        run(["rabbitmq-server", "-detached"])
         wait_until(broker_answers, "RabbitMQ broker", 120, RABBITMQ_LOG_DIR)
         log(f"broker answers at {redact(AMQP_URL)}")
     if not management_answers() and is_local(AMQP_URL):
