@@ -34,6 +34,7 @@ from plut_shared.messaging import (
 )
 from plut_shared.problems import PROTECTED_ROUTE_RESPONSES
 from plut_shared.settings import ServiceSettings
+from plut_shared.tracing import TracingMiddleware, configure_tracing
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +174,7 @@ def create_service_app(
     """`body_limits`: path -> largest body, for endpoints that take more than JSON (uploads)."""
     if configure_logs:
         configure_logging(host.service, host.settings.log_level)
+    configure_tracing(host.service)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -182,7 +184,11 @@ def create_service_app(
         finally:
             await host.stop()
 
-    app = FastAPI(title=title, description=description, lifespan=lifespan)
+    # FastAPI's own request spans would record raw paths and queries (ids, perhaps a
+    # NIK); `TracingMiddleware` makes them without (README, "Traces").
+    app = FastAPI(
+        title=title, description=description, lifespan=lifespan, telemetry={"tracing": False}
+    )
     app.state.host = host
     install_auth(app, tokens)
     app.include_router(health_router(host))
@@ -194,6 +200,7 @@ def create_service_app(
         max_body_bytes=host.settings.max_body_bytes,
         body_limits=body_limits,
     )
+    app.add_middleware(TracingMiddleware)  # outermost: refused requests are traced too
     return app
 
 

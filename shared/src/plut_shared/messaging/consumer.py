@@ -36,6 +36,7 @@ from plut_shared.messaging.locks import KeyedLocks
 from plut_shared.messaging.progress import ConsumerProgress
 from plut_shared.messaging.publisher import EventPublisher
 from plut_shared.messaging.topology import ConsumerQueue, ServiceTopology
+from plut_shared.tracing.kernel import consuming
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +104,11 @@ class EventConsumer:
             self.progress.finished()
 
     async def process(self, raw: AbstractIncomingMessage) -> None:
-        with log_context(
-            event_id=raw.message_id, correlation_id=raw.correlation_id, event_type=raw.type
+        with (
+            consuming(raw, self.queue_name),
+            log_context(
+                event_id=raw.message_id, correlation_id=raw.correlation_id, event_type=raw.type
+            ),
         ):
             try:
                 envelope = self.reader.read(raw)

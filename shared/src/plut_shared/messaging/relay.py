@@ -29,6 +29,7 @@ from plut_shared.logs import log_context
 from plut_shared.messaging import outbox_lease
 from plut_shared.messaging.outbox import LEASE_HOLDER, LEASE_UNTIL, OUTBOX, OUTBOX_PENDING, VERSION
 from plut_shared.messaging.publisher import EventPublisher
+from plut_shared.tracing.kernel import from_outbox
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +150,7 @@ class OutboxRelay:
             if holder not in ("", token) and until is not None and until > now:
                 return None  # another relay is publishing these events
             if await outbox_lease.take(collection, aggregate_id, holder, token, now + self._lease):
-                return [Envelope.model_validate(raw) for raw in document[OUTBOX]]
+                return [from_outbox(raw) for raw in document[OUTBOX]]
             # Another relay took it between the read and the write: look again.
 
     async def _publish(self, envelope: Envelope) -> None:
