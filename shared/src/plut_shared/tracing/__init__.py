@@ -6,7 +6,7 @@
 `carriers` the W3C context in headers and stored records. README, "Traces".
 """
 
-from plut_shared.tracing.carriers import context_from, current_carrier
+from plut_shared.tracing.carriers import context_from, current_carrier, trace_id_in
 from plut_shared.tracing.http import TracingMiddleware
 from plut_shared.tracing.kernel import continued
 from plut_shared.tracing.setup import configure_tracing, current_trace_id
@@ -18,4 +18,5 @@ __all__ = [
     "continued",
     "current_carrier",
     "current_trace_id",
+    "trace_id_in",
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.propagators.textmap import Getter
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
@@ -56,3 +57,9 @@ def context_from(carrier: Mapping[str, Any] | None) -> Context:
         return _W3C.extract(carrier, context=Context(), getter=_TextValues())
     except Exception:  # a hostile value must never stop the work it came with
         return Context()
+
+
+def trace_id_in(carrier: Mapping[str, Any] | None) -> str | None:
+    """The trace id a carrier names (32 hex digits, as trace backends show it), or None."""
+    named = trace.get_current_span(context_from(carrier)).get_span_context()
+    return trace.format_trace_id(named.trace_id) if named.is_valid else None
