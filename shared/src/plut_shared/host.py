@@ -5,8 +5,9 @@ and consumer queues, asks the host for an aggregate store per aggregate
 collection (`host.aggregates(name, mapper)`), then calls
 `create_service_app(...)` with its routers. The FastAPI lifespan starts the store client, the broker
 (topology, subscribers) and the outbox relay, and stops them in reverse, so
-HTTP commands and event subscribers live in one process. Nothing is created
-at import time.
+HTTP commands and event subscribers live in one process. Every request is a
+server span (`plut_shared.tracing`, README "Traces"). Nothing is created at
+import time.
 """
 
 from __future__ import annotations
