@@ -1,10 +1,11 @@
 """A server span per HTTP request, named by its route template (README, "Traces").
 
 Pure ASGI, outermost in every service's app, so refusals by the request guard
-or the token check are traced too. The span is named `<METHOD> <route>`
-(`POST /enterprises`, `GET /enterprises/{umkm_id}`), never by the raw path,
-which holds ids; its attributes are the method, the route and the status. An
-incoming W3C `traceparent` continues the caller's trace.
+or the token check are traced too; health checks and metrics scrapes are not.
+The span is named `<METHOD> <route>` (`POST /enterprises`,
+`GET /enterprises/{umkm_id}`), never by the raw path, which holds ids; its
+attributes are the method, the route and the status. An incoming W3C
+`traceparent` continues the caller's trace.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from plut_shared.tracing.setup import started
 # Anything else a client sends is named `_OTHER`, as the HTTP conventions say,
 # so a client cannot make span names up.
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+# Probes and scrapes come every few seconds and follow nothing: a trace each
+# would bury the ones worth reading.
+UNTRACED_PATHS = frozenset({"/health", "/health/live", "/health/ready", "/metrics"})
 
 
 class TracingMiddleware:
@@ -29,7 +33,7 @@ class TracingMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get("path") in UNTRACED_PATHS:
             await self.app(scope, receive, send)
             return
         method = scope["method"] if scope["method"] in KNOWN_METHODS else "_OTHER"
