@@ -21,6 +21,8 @@ from tests.support.broker_admin import VhostAdmin, with_vhost
 from tests.support.broker_control import BrokerControl
 from tests.support.containers import Endpoints, endpoints
 
+pytest_plugins = ["tests.support.spans"]  # `spans`: the spans a test made
+
 
 @pytest.fixture(scope="session")
 def infra() -> Iterator[Endpoints]:

@@ -28,6 +28,7 @@ class EventProbe:
         self.amqp_url = amqp_url
         self.patterns = tuple(patterns)
         self.received: list[Envelope] = []
+        self.headers: dict[str, dict] = {}  # event id -> the AMQP headers it came with
         self._connection: AbstractRobustConnection | None = None
 
     async def __aenter__(self) -> EventProbe:
@@ -49,7 +50,9 @@ class EventProbe:
             await self._connection.close()
 
     async def _on_message(self, message: AbstractIncomingMessage) -> None:
-        self.received.append(Envelope.model_validate_json(message.body))
+        envelope = Envelope.model_validate_json(message.body)
+        self.headers[envelope.event_id] = dict(message.headers)
+        self.received.append(envelope)
 
     def matching(self, accept: Callable[[Envelope], bool]) -> list[Envelope]:
         return [envelope for envelope in self.received if accept(envelope)]

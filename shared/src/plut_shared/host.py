@@ -5,8 +5,9 @@ and consumer queues, asks the host for an aggregate store per aggregate
 collection (`host.aggregates(name, mapper)`), then calls
 `create_service_app(...)` with its routers. The FastAPI lifespan starts the store client, the broker
 (topology, subscribers) and the outbox relay, and stops them in reverse, so
-HTTP commands and event subscribers live in one process. Nothing is created
-at import time.
+HTTP commands and event subscribers live in one process. Every request is a
+server span (`plut_shared.tracing`, README "Traces"). Nothing is created at
+import time.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from plut_shared.metrics.endpoint import METRICS_PATH, install_metrics
 from plut_shared.metrics.registry import ServiceMetrics
 from plut_shared.problems import PROTECTED_ROUTE_RESPONSES
 from plut_shared.settings import ServiceSettings
+from plut_shared.tracing import TracingMiddleware, configure_tracing
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +184,7 @@ def create_service_app(
     """`body_limits`: path -> largest body, for endpoints that take more than JSON (uploads)."""
     if configure_logs:
         configure_logging(host.service, host.settings.log_level)
+    configure_tracing(host.service)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -191,7 +194,11 @@ def create_service_app(
         finally:
             await host.stop()
 
-    app = FastAPI(title=title, description=description, lifespan=lifespan)
+    # FastAPI's own request spans would record raw paths and queries (ids, perhaps a
+    # NIK); `TracingMiddleware` makes them without (README, "Traces").
+    app = FastAPI(
+        title=title, description=description, lifespan=lifespan, telemetry={"tracing": False}
+    )
     app.state.host = host
     install_auth(app, tokens)
     app.include_router(health_router(host))
@@ -203,7 +210,8 @@ def create_service_app(
         max_body_bytes=host.settings.max_body_bytes,
         body_limits=body_limits,
     )
-    install_metrics(app, host.metrics, host.settings)  # outermost: it times the guard too
+    app.add_middleware(TracingMiddleware)  # outside the guard: refused requests are traced too
+    install_metrics(app, host.metrics, host.settings)  # outermost: it times all of the above
     return app
 
 

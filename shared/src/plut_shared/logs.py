@@ -1,4 +1,7 @@
-"""Structured JSON logs carrying event and correlation ids.
+"""Structured JSON logs carrying event and correlation ids, and the trace id.
+
+A record logged inside a span carries `trace_id` (32 hex digits, as trace
+backends show it), so a log line can be found in its trace (README, "Traces").
 
 Only metadata goes into log records: ids, event types, counts, error types.
 Never pass payloads or personal data (NIK, phone, names) to a logger.
@@ -14,6 +17,8 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
+
+from plut_shared.tracing.setup import current_trace_id
 
 _context: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
     "log_context", default=None
@@ -47,6 +52,9 @@ class JsonFormatter(logging.Formatter):
             "msg": record.getMessage(),
             **(_context.get() or {}),
         }
+        trace_id = current_trace_id()
+        if trace_id is not None:
+            entry["trace_id"] = trace_id
         entry.update({k: v for k, v in record.__dict__.items() if k not in _RESERVED})
         if record.exc_info and record.exc_info[0] is not None:
             entry["error_type"] = record.exc_info[0].__name__

@@ -26,6 +26,7 @@ from datetime import timedelta
 from plut_shared.background import BackgroundLoop
 from plut_shared.logs import log_context
 from plut_shared.messaging import Aggregates, Cause
+from plut_shared.tracing import continued
 
 from notifications.adapters.message_queries import MessageQueries
 from notifications.dispatch_metrics import DispatchMetrics
@@ -114,7 +115,10 @@ class Dispatcher:
         self._loop.wake()  # room for the next due message
 
     async def _guarded(self, message: Message) -> None:
-        with log_context(message_id=message.message_id, correlation_id=message.correlation_id):
+        with (
+            log_context(message_id=message.message_id, correlation_id=message.correlation_id),
+            continued(f"send {message.template}", message.trace_context, attributes=_ids(message)),
+        ):
             try:
                 claimed = await self.claim(message)
                 if claimed is not None:
@@ -137,3 +141,14 @@ class Dispatcher:
         if claimed is not None:
             self._metrics.entered("sending")
         return claimed
+
+
+def _ids(message: Message) -> dict[str, str]:
+    """What a send span says about its message: ids and the centre, no personal data."""
+    return {
+        "plut.message_id": message.message_id,
+        "plut.template": message.template,
+        "plut.centre_id": message.centre_id,
+        "plut.umkm_id": message.umkm_id,
+        "plut.causation_event_id": message.causation_event_id,
+    }

@@ -16,6 +16,7 @@ from typing import Any
 from plut_shared.contracts import Envelope
 from plut_shared.contracts.registration import UmkmErased, UmkmProfileUpdated, UmkmRegistered
 from plut_shared.messaging import AggregateExists, Aggregates, Cause, Handler, InvalidMessage
+from plut_shared.tracing import current_carrier
 
 from notifications.adapters.message_queries import MessageQueries
 from notifications.dispatch_metrics import DispatchMetrics
@@ -135,6 +136,7 @@ class NotificationHandlers:
             channels=[str(channel) for channel in channels],
             due_at=due,
             now=now,
+            trace_context=current_carrier() or None,  # the consumer span of this event
         )
         try:
             await self._messages.add(message, Cause.of(envelope))

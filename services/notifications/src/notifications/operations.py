@@ -13,6 +13,7 @@ from collections.abc import Callable
 from plut_shared.contracts.registration import Channel
 from plut_shared.messaging import Aggregates, Cause
 from plut_shared.routes import Actor
+from plut_shared.tracing import current_carrier
 
 from notifications.adapters.message_queries import MessageQueries
 from notifications.domain.clock import Clock
@@ -53,10 +54,10 @@ class Operations:
         message = await self._messages.get(message_id)
         if message is None or not actor.can_access(message.centre_id):
             raise NotFound(message_id)
-        now = self._clock.now()
+        now, trace_context = self._clock.now(), current_carrier() or None
 
         def resend(current: Message) -> Message:
-            current.resend(now)
+            current.resend(now, trace_context)
             return current
 
         resent = await self._messages.change(message_id, resend, Cause(actor.correlation_id))

@@ -38,6 +38,7 @@ from plut_shared.messaging.publisher import EventPublisher
 from plut_shared.messaging.topology import ConsumerQueue, ServiceTopology
 from plut_shared.metrics.deliveries import begin_attempt
 from plut_shared.metrics.kernel import KernelMetrics
+from plut_shared.tracing.kernel import consuming
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +108,11 @@ class EventConsumer:
             self.progress.finished()
 
     async def process(self, raw: AbstractIncomingMessage) -> None:
-        with log_context(
-            event_id=raw.message_id, correlation_id=raw.correlation_id, event_type=raw.type
+        with (
+            consuming(raw, self.queue_name),
+            log_context(
+                event_id=raw.message_id, correlation_id=raw.correlation_id, event_type=raw.type
+            ),
         ):
             try:
                 envelope = self.reader.read(raw)

@@ -24,6 +24,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 
 from plut_shared.contracts import Envelope
+from plut_shared.tracing.kernel import outbox_entry
 
 VERSION = "version"
 OUTBOX = "outbox"
@@ -45,7 +46,7 @@ KERNEL_FIELDS = frozenset(
 
 
 def serialised(events: Iterable[Envelope]) -> list[dict[str, Any]]:
-    return [event.model_dump(mode="json") for event in events]
+    return [outbox_entry(event) for event in events]  # with the writer's trace context
 
 
 def outbox_push(events: list[dict[str, Any]]) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from plut_shared.messaging.partners import (
     partner_routing_key,
 )
 from plut_shared.messaging.topology import EVENTS_EXCHANGE
+from plut_shared.tracing.kernel import publishing
 
 JSON = "application/json"
 
@@ -54,20 +55,25 @@ class EventPublisher:
 
     async def publish_event(self, envelope: Envelope) -> None:
         """Publish an event on the internal exchange, routed by its type (partner
-        events on the partner exchange, routed to their partner)."""
+        events on the partner exchange, routed to their partner), in a producer span
+        whose context the message carries (not to partners: see `tracing.kernel`)."""
         exchange, routing_key = EVENTS, envelope.event_type
-        if is_partner_facing(envelope.event_type):
+        partner_facing = is_partner_facing(envelope.event_type)
+        if partner_facing:
             exchange, routing_key = PARTNERS, partner_routing_key(envelope)
-        await self._send(
-            envelope.model_dump_json().encode(),
-            exchange=exchange,
-            routing_key=routing_key,
-            message_id=envelope.event_id,
-            correlation_id=envelope.correlation_id,
-            message_type=envelope.event_type,
-            headers={"x-plut-centre": envelope.centre_id},
-            content_type=JSON,
-        )
+        with publishing(
+            envelope, exchange=exchange.name, routing_key=routing_key, partner_facing=partner_facing
+        ) as trace_headers:
+            await self._send(
+                envelope.model_dump_json().encode(),
+                exchange=exchange,
+                routing_key=routing_key,
+                message_id=envelope.event_id,
+                correlation_id=envelope.correlation_id,
+                message_type=envelope.event_type,
+                headers={"x-plut-centre": envelope.centre_id, **trace_headers},
+                content_type=JSON,
+            )
 
     async def send_to_queue(
         self, queue: str, body: bytes, *, properties: dict[str, Any], headers: dict[str, Any]

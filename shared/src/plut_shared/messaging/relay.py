@@ -33,6 +33,7 @@ from plut_shared.messaging.outbox import OUTBOX_PENDING
 from plut_shared.messaging.publisher import EventPublisher
 from plut_shared.metrics.backlog import PENDING_FIELDS, observe_outbox
 from plut_shared.metrics.kernel import KernelMetrics
+from plut_shared.tracing.kernel import from_outbox
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +158,7 @@ class OutboxRelay:
 
     async def _publish_in_order(self, claim: outbox_lease.Claim) -> BaseException | None:
         for raw in claim.events:
-            await self._publish(Envelope.model_validate(raw))
+            await self._publish(from_outbox(raw))
         return None
 
     async def _publish(self, envelope: Envelope) -> None:

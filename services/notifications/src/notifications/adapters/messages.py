@@ -24,7 +24,7 @@ _PLAIN = (
     "umkm_id", "centre_id", "template", "urgent", "language", "event_type", "schema_version",
     "causation_event_id", "correlation_id", "created_at", "due_at", "payload", "channel",
     "lease_until", "last_error", "provider_message_id", "delivered_at", "failed_at",
-    "cancelled_at", "erased_at",
+    "cancelled_at", "erased_at", "trace_context",
 )  # fmt: skip
 
 

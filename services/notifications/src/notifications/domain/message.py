@@ -68,6 +68,9 @@ class Message:
     cancel_reason: CancelReason | None = None
     erased_at: datetime | None = None
     resends: int = 0
+    # The W3C trace context (ids only) of the event, or the resend, that made it due:
+    # its sends join that trace (README, "Traces").
+    trace_context: dict[str, str] | None = None
     _events: list[Payload] = field(default_factory=list, init=False, repr=False, compare=False)
 
     @classmethod
@@ -81,6 +84,7 @@ class Message:
         channels: list[str],
         due_at: datetime,
         now: datetime,
+        trace_context: dict[str, str] | None = None,
     ) -> Message:
         """The message `rule` sends about `event`; one id per (event, template), ever."""
         return cls(
@@ -98,6 +102,7 @@ class Message:
             due_at=due_at,
             payload=payload,
             planned_channels=channels,
+            trace_context=trace_context,
         )
 
     @property
@@ -193,7 +198,7 @@ class Message:
         self.scrub(now)
         self._cancelled(CancelReason.ERASED, now)
 
-    def resend(self, now: datetime) -> None:
+    def resend(self, now: datetime, trace_context: dict[str, str] | None = None) -> None:
         """An officer asks for another try: every channel is on the table again."""
         if self.erased_at is not None:
             raise ResendRefused("the owner's data was erased")
@@ -202,6 +207,7 @@ class Message:
         self._wait_until(now)
         self.exhausted_channels, self.failed_at = [], None
         self.resends += 1
+        self.trace_context = trace_context or self.trace_context
 
     def scrub(self, now: datetime) -> None:
         """Erasure: drop the event fields; a message still waiting is not sent at all."""

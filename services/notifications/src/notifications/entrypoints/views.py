@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 
+from plut_shared.tracing import trace_id_in
 from pydantic import BaseModel, Field
 
 from notifications.domain.contacts import Contact
@@ -38,6 +39,11 @@ class MessageView(BaseModel):
     causation_event_id: str
     event_type: str
     history: list[AttemptView]
+    trace_id: str | None = Field(
+        default=None,
+        description="The trace of the event (or resend) that made the message due: its "
+        "spans, from the HTTP request on, and log lines carry this id.",
+    )
 
     @classmethod
     def of(cls, message: Message) -> MessageView:
@@ -45,6 +51,7 @@ class MessageView(BaseModel):
             message_id=message.message_id,
             attempts=total_attempts(message.attempts),
             history=[AttemptView(**asdict(attempt)) for attempt in message.history],
+            trace_id=trace_id_in(message.trace_context),
             **{name: getattr(message, name) for name in _COPIED},
         )
 
