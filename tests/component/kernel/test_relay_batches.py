@@ -1,6 +1,7 @@
-"""The relay drains aggregates in batches: one read, one lease write and one
-finishing write per batch, whatever its size, and nothing lost at the edges
-(a writer appending mid-publish, a publish that fails)."""
+"""The relay drains aggregates in batches: the same few round trips per batch
+whatever its size, and nothing lost at the edges (a writer appending
+mid-publish, a publish that fails, a read showing an outbox older than its
+version, as the local store sometimes returns under contention)."""
 
 from __future__ import annotations
 
@@ -16,16 +17,28 @@ AGGREGATES = 50
 
 
 class CountingCollection:
-    """The collection, with the names of the store commands the relay sent."""
+    """The collection, with the names of the store commands the relay sent; the
+    reads numbered in `torn_reads` show every outbox empty, as an inconsistent
+    read does (a `version` newer than the `outbox` beside it)."""
 
-    def __init__(self, collection: Any) -> None:
+    def __init__(self, collection: Any, torn_reads: tuple[int, ...] = ()) -> None:
         self._collection = collection
         self.name = collection.name
         self.calls: list[str] = []
+        self._torn_reads = torn_reads
 
     def __getattr__(self, method: str) -> Any:
         self.calls.append(method)
+        if method == "find" and self.calls.count("find") in self._torn_reads:
+            return self._torn_find
         return getattr(self._collection, method)
+
+    def _torn_find(self, *args: Any, **kwargs: Any) -> Any:
+        async def documents() -> Any:
+            async for document in self._collection.find(*args, **kwargs):
+                yield {**document, "outbox": []}
+
+        return documents()
 
 
 async def _totals(service: CounterService) -> dict[str, list[int]]:
@@ -37,7 +50,7 @@ async def _leftovers(service: CounterService) -> list[dict]:
     return [doc async for doc in service.db.counters.find(query)]
 
 
-async def test_a_batch_costs_one_read_one_lease_write_and_one_finishing_write(
+async def test_a_batch_costs_the_same_six_round_trips_whatever_its_size(
     start_service: Callable,
 ) -> None:
     service: CounterService = await start_service(relay=False)
@@ -48,7 +61,8 @@ async def test_a_batch_costs_one_read_one_lease_write_and_one_finishing_write(
 
     await service.relay.drain(counting, ids)  # type: ignore[arg-type]
 
-    assert counting.calls == ["find", "bulk_write", "bulk_write"]
+    # Read, lease; remove the published events, read, confirm, clear the flags.
+    assert counting.calls == ["find", "bulk_write", "bulk_write", "find", "find", "bulk_write"]
     assert service.relay.published == AGGREGATES
     assert await _leftovers(service) == []
     totals = await eventually(lambda: _totals(service), lambda t: len(t) == AGGREGATES)
@@ -112,3 +126,45 @@ async def test_a_failed_publish_frees_its_lease_and_keeps_its_events(
     assert await _leftovers(service) == []
     totals = await eventually(lambda: _totals(service), lambda t: len(t) == 2)
     assert totals == {"refused": [1], "accepted": [1]}
+
+
+async def test_a_first_read_showing_an_empty_outbox_clears_nothing_and_looks_again(
+    start_service: Callable,
+) -> None:
+    service: CounterService = await start_service(relay=False)
+    await service.increment("torn", 1)
+    torn = CountingCollection(service.counters.collection, torn_reads=(1,))
+
+    await service.relay.drain(torn, ["torn"])  # type: ignore[arg-type]
+
+    document = await service.db.counters.find_one({"_id": "torn"})
+    assert len(document["outbox"]) == 1 and document["outbox_pending"] is True
+    assert ("counters", "torn") in service.relay._deferred
+    await service.relay.drain(service.counters.collection, ["torn"])
+    assert await eventually(lambda: _totals(service), lambda t: "torn" in t) == {"torn": [1]}
+
+
+async def test_a_read_after_publishing_that_hides_newer_events_loses_none(
+    start_service: Callable,
+) -> None:
+    service: CounterService = await start_service(relay=False)
+    await service.increment("busy", 1)
+    publish = service.relay._publisher.publish_event
+
+    async def publish_then_write(envelope: Envelope) -> None:
+        await publish(envelope)
+        if envelope.payload["seq"] == 1:
+            await service.increment("busy", 2)
+
+    service.relay._publisher.publish_event = publish_then_write  # type: ignore[method-assign]
+    # The read after removing the published event shows no outbox, hiding event 2.
+    torn = CountingCollection(service.counters.collection, torn_reads=(2,))
+    await service.relay.drain(torn, ["busy"])  # type: ignore[arg-type]
+
+    busy = await service.db.counters.find_one({"_id": "busy"})
+    assert [event["payload"]["seq"] for event in busy["outbox"]] == [2]
+    assert busy["outbox_pending"] is True
+    assert ("counters", "busy") in service.relay._hints
+    await service.relay.drain(service.counters.collection, ["busy"])
+    totals = await eventually(lambda: _totals(service), lambda t: len(t.get("busy", [])) == 2)
+    assert totals == {"busy": [1, 2]}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -38,6 +39,7 @@ from plut_shared.tracing.kernel import from_outbox
 log = logging.getLogger(__name__)
 
 SWEEP_BATCH = 500
+LOOK_AGAIN_S = 0.5  # after an aggregate was found leased by another relay
 
 
 class OutboxRelay:
@@ -60,6 +62,10 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._gate = asyncio.Semaphore(concurrency)  # batches at once
         self._hints: set[tuple[str, Any]] = set()
+        # Aggregates another relay was publishing when hinted: looked at again shortly,
+        # as the events that hint announced may not be among those it publishes.
+        self._deferred: set[tuple[str, Any]] = set()
+        self._next_look = 0.0
         self._next_sweep = 0.0  # sweep at once on start: a crash may have left events
         self._loop = BackgroundLoop(
             "outbox-relay", self._round, interval=sweep_interval, retry_pause=retry_pause
@@ -90,8 +96,18 @@ class OutboxRelay:
         if time.monotonic() >= self._next_sweep:
             await self.sweep()
             self._next_sweep = time.monotonic() + self._sweep_interval
+        if self._deferred and time.monotonic() >= self._next_look:
+            self._hints |= self._deferred
+            self._deferred = set()
         await self._drain_hinted()
-        return max(0.0, self._next_sweep - time.monotonic())
+        wake_at = min(self._next_sweep, self._next_look if self._deferred else math.inf)
+        return max(0.0, wake_at - time.monotonic())
+
+    def _defer(self, collection: str, aggregate_ids: list[Any]) -> None:
+        if aggregate_ids:
+            if not self._deferred:
+                self._next_look = time.monotonic() + LOOK_AGAIN_S
+            self._deferred |= {(collection, aggregate_id) for aggregate_id in aggregate_ids}
 
     async def _drain_hinted(self) -> None:
         while self._hints:
@@ -139,9 +155,15 @@ class OutboxRelay:
         now = datetime.now(UTC)
         documents = [d async for d in collection.find({"_id": {"$in": aggregate_ids}})]
         flagged = [document for document in documents if outbox_lease.left_flagged(document)]
-        await outbox_lease.clear_flags(collection, flagged)
+        cleared = await outbox_lease.clear_flags(collection, flagged)
         claims = [c for d in documents if (c := outbox_lease.claimable(d, now)) is not None]
         taken = await outbox_lease.take(collection, claims, token, now + self._lease)
+        won = {claim.aggregate_id for claim in taken}
+        # Leased by another relay, or read inconsistently: look again shortly.
+        left = outbox_lease.unsettled(documents, cleared)
+        self._defer(
+            collection.name, [aggregate_id for aggregate_id in left if aggregate_id not in won]
+        )
         published = await asyncio.gather(
             *(self._publish_in_order(claim) for claim in taken), return_exceptions=True
         )
@@ -149,9 +171,9 @@ class OutboxRelay:
         failed = [claim for claim, error in outcomes if error is not None]
         done = [claim for claim, error in outcomes if error is None]
         await outbox_lease.release(collection, failed, token)
-        for claim in await outbox_lease.finish(collection, done, token):
+        for aggregate_id in await outbox_lease.finish(collection, done, token):
             # A writer appended events while these were published: they go next round.
-            self._hints.add((collection.name, claim.aggregate_id))
+            self._hints.add((collection.name, aggregate_id))
         for error in published:
             if error is not None:
                 raise error
