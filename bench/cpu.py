@@ -3,6 +3,8 @@
 The kernel path is bound by CPU on a small machine (the service, the broker and
 the store share its cores), so the benchmark prints what each spends per event:
 their sum against the core count is the ceiling no tuning of concurrency passes.
+The broker's and the store's figures include whatever else uses them at the
+time, so they mean something only on an otherwise quiet machine.
 """
 
 from __future__ import annotations
