@@ -130,11 +130,15 @@ class Notifications:
         return [(name, sent) for name, channel in self.channels.items() for sent in channel.sent]
 
 
-def notifications(now: datetime = MORNING, **dispatcher_options: Any) -> Notifications:
+def notifications(
+    now: datetime = MORNING,
+    schedule: InMemoryDispatchSchedule | None = None,
+    **dispatcher_options: Any,
+) -> Notifications:
     clock = FixedClock(now)
     contacts = InMemoryAggregateStore(ContactMapper(), producer="notifications", name="contacts")
     messages = InMemoryAggregateStore(MessageMapper(), producer="notifications", name="messages")
-    schedule = InMemoryDispatchSchedule()
+    schedule = schedule if schedule is not None else InMemoryDispatchSchedule()
     scheduled = ScheduledMessages(messages, schedule)
     queries = InMemoryMessageQueries(messages, schedule)
     channels = {channel: FakeChannel(str(channel)) for channel in Channel}
