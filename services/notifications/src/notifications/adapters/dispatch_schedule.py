@@ -53,8 +53,8 @@ async def _upsert(write: Callable[[], Awaitable[T]]) -> T:
         return await write()
 
 
-def _stored_precision(moment: datetime) -> datetime:
-    """BSON keeps milliseconds: compare what the store will hold."""
+def stored_precision(moment: datetime) -> datetime:
+    """BSON keeps milliseconds: compare what the store will hold (and gives back)."""
     return moment.replace(microsecond=moment.microsecond - moment.microsecond % 1000)
 
 
@@ -66,14 +66,14 @@ class StoredDispatchSchedule:
         await self._collection.create_index([("due_at", ASCENDING)])
 
     async def not_later_than(self, message_id: str, due_at: datetime) -> bool:
-        update = {"$min": {"due_at": _stored_precision(due_at)}}
+        update = {"$min": {"due_at": stored_precision(due_at)}}
         result = await _upsert(
             lambda: self._collection.update_one({"_id": message_id}, update, upsert=True)
         )
         return result.upserted_id is not None or result.modified_count > 0
 
     async def move(self, message_id: str, due_at: datetime) -> bool:
-        due_at = _stored_precision(due_at)
+        due_at = stored_precision(due_at)
         previous = await _upsert(
             lambda: self._collection.find_one_and_update(
                 {"_id": message_id},

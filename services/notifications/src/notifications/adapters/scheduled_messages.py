@@ -28,7 +28,7 @@ from typing import TypeVar
 from plut_shared.contracts import Envelope
 from plut_shared.messaging import Aggregates, Cause
 
-from notifications.adapters.dispatch_schedule import DispatchSchedule
+from notifications.adapters.dispatch_schedule import DispatchSchedule, stored_precision
 from notifications.domain.message import Message
 
 R = TypeVar("R")
@@ -51,7 +51,7 @@ async def follow(
     # Another writer may have made the message due sooner after `message` was read.
     current = await read(message_id)
     again = None if current is None else current.next_due_at
-    if again is not None and (wanted is None or again < wanted):
+    if again is not None and (wanted is None or stored_precision(again) < stored_precision(wanted)):
         await schedule.not_later_than(message_id, again)
 
 
