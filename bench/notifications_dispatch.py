@@ -9,7 +9,9 @@ start, a scan), and the welcome settle rate: `--welcomes` registrations
 handled as the consumer does (contact kept, welcome scheduled, 20 at once)
 while the started dispatcher sends them to an in-process channel that answers
 at once and records each delivery; welcomes per second from the first event
-to the last delivery written. Only the store takes part (no broker, no relay).
+to the last delivery written, and the CPU each welcome cost this process (the
+service's side) and the store (when it runs on this machine: found by its port).
+Only the store takes part (no broker, no relay).
 The store comes from PLUT_MONGO_URL or the local one; the database is dropped
 afterwards. Figures are printed, never asserted; the load average with them,
 as the machine may be shared.
@@ -21,9 +23,13 @@ import argparse
 import asyncio
 import os
 import statistics
+import subprocess
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from notifications.adapters.contact_book import CONTACTS, ContactMapper
 from notifications.adapters.delivery import ProviderReceipt
@@ -78,6 +84,33 @@ class SweepTimed(StoredMessageQueries):
         self.sweep_s = time.perf_counter() - started
         self.swept.set()
         return restored
+
+
+class CpuSeconds(NamedTuple):
+    """User + system CPU seconds of this process and of the store's process."""
+
+    python: float
+    store: float
+
+    @classmethod
+    def now(cls) -> CpuSeconds:
+        own = os.times()
+        return cls(own.user + own.system, store_cpu_seconds())
+
+    def __sub__(self, earlier: CpuSeconds) -> CpuSeconds:
+        return CpuSeconds(self.python - earlier.python, self.store - earlier.store)
+
+
+def store_cpu_seconds() -> float:
+    port = urlsplit(MONGO_URL).port or 27017
+    found = subprocess.run(
+        ["pgrep", "-f", f"StoreServer [^ ]+ {port} "], capture_output=True, text=True, check=False
+    ).stdout.split()
+    total = 0.0
+    for pid in found:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 class InstantChannel:
@@ -141,11 +174,14 @@ async def measure(db: AsyncDatabase, sent: int, welcomes: int) -> str:
     handlers = NotificationHandlers(contacts, messages, queries, clock, dispatcher.wake)
     await dispatcher.start()
     await queries.swept.wait()
+    cpu = CpuSeconds.now()
     rate = await settle_rate(handlers, dispatcher, channel, welcomes)
+    python_s, store_s = CpuSeconds.now() - cpu
     return (
         f"due query {statistics.median(durations) * 1000:5.1f} ms (median of 30), "
         f"start-up sweep {queries.sweep_s * 1000:5.0f} ms, "
-        f"{welcomes} welcomes settle at {rate:5.1f}/s"
+        f"{welcomes} welcomes settle at {rate:5.1f}/s, CPU per welcome: "
+        f"python {python_s / welcomes * 1000:.1f} ms + store {store_s / welcomes * 1000:.1f} ms"
     )
 
 

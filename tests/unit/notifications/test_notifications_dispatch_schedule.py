@@ -178,7 +178,7 @@ async def test_an_entry_removed_on_a_stale_read_is_put_back_for_a_message_due_ag
     app, schedule = journaled()
     message_id = await register(app)
     stale = await app.only_message()
-    stale.state = State.DELIVERED  # what a slow reader saw before the message waited again
+    stale.state = State.FAILED  # what a slow reader saw before an officer resent it
     await follow(schedule, message_id, stale, app.messages.get)
     assert schedule.entries == {message_id: MORNING}
     assert await app.dispatcher.dispatch_due() == 1

@@ -10,12 +10,15 @@ with these rules around each write (two documents, no transaction):
   due (the lease end while it is being sent), removed once it has ended;
 - whoever moves an entry later or removes it reads the message again and
   moves the entry back if the message became due sooner meanwhile, so a
-  writer's entry is never lost to a slower one.
+  writer's entry is never lost to a slower one (no need once the message was
+  delivered or cancelled, which never waits again, nor right after a claim:
+  until its lease ends only the claimer changes it, and it sends after this).
 
-So an entry can be early, late by at most a race, or left over, but a waiting
-message is not left without one; the dispatcher's start-up sweep
-(`MessageQueries.restore_schedule`) heals what a crash in the middle of a
-race could leave. `due_from_schedule` is the dispatcher's due query on top.
+So an entry can be early or left over, and late only for the moment of a
+race, but a waiting message is not left without one; the dispatcher's
+start-up sweep (`MessageQueries.restore_schedule`) heals what a crash in the
+middle of a race could leave. `due_from_schedule` is the dispatcher's due
+query on top.
 """
 
 from __future__ import annotations
@@ -38,15 +41,24 @@ ReadMany = Callable[[list[str]], Awaitable[dict[str, Message]]]
 
 
 async def follow(
-    schedule: DispatchSchedule, message_id: str, message: Message | None, read: ReadOne
+    schedule: DispatchSchedule,
+    message_id: str,
+    message: Message | None,
+    read: ReadOne,
+    *,
+    held: bool = False,
 ) -> None:
-    """Move the entry to when `message` is next due, or remove it; then make sure of it."""
+    """Move the entry to when `message` is next due, or remove it; then make sure of it.
+
+    `held`: the caller has just claimed the message, so until its lease ends only
+    the caller changes it, and it sends only after this.
+    """
     wanted = None if message is None else message.next_due_at
     if wanted is None:
         later = await schedule.remove(message_id)
     else:
         later = await schedule.move(message_id, wanted)
-    if not later:
+    if not later or held or (message is not None and message.ended_for_good):
         return
     # Another writer may have made the message due sooner after `message` was read.
     current = await read(message_id)
@@ -104,12 +116,12 @@ class ScheduledMessages:
         if before is None:
             return None, []
         await self._before(before, _changed_copy(before, change))
-        written: list[Message] = []
+        written: list[tuple[Message, bool]] = []
         outcome = await self._messages.change_with_events(
             aggregate_id, _recording(change, written), cause
         )
         if written:
-            await self._after(written[-1])
+            await self._after(*written[-1])
         return outcome
 
     async def apply_event(
@@ -125,12 +137,12 @@ class ScheduledMessages:
         if start is None:
             return False
         await self._before(before, _changed_copy(start, change))
-        written: list[Message] = []
+        written: list[tuple[Message, bool]] = []
         applied = await self._messages.apply_event(
             aggregate_id, envelope, _recording(change, written), create=create
         )
         if written:
-            await self._after(written[-1])
+            await self._after(*written[-1])
         return applied
 
     async def _before(self, before: Message | None, after: Message) -> None:
@@ -142,8 +154,9 @@ class ScheduledMessages:
             return  # its entry is no later than `known` already
         await self._schedule.not_later_than(after.message_id, due_at)
 
-    async def _after(self, message: Message) -> None:
-        await follow(self._schedule, message.message_id, message, self._messages.get)
+    async def _after(self, message: Message, claimed: bool = False) -> None:
+        read = self._messages.get
+        await follow(self._schedule, message.message_id, message, read, held=claimed)
 
 
 def _changed_copy(message: Message, change: Callable[[Message], object]) -> Message:
@@ -153,10 +166,19 @@ def _changed_copy(message: Message, change: Callable[[Message], object]) -> Mess
     return probe
 
 
-def _recording(change: Callable[[Message], R], written: list[Message]) -> Callable[[Message], R]:
+def _recording(
+    change: Callable[[Message], R], written: list[tuple[Message, bool]]
+) -> Callable[[Message], R]:
+    """`change`, noting what it made of the message and whether that was a claim.
+
+    The last note is what was saved (or found unchanged): a claim changes the
+    state, so a claim noted last was saved by this writer.
+    """
+
     def recorded(message: Message) -> R:
+        was_sending = message.is_sending
         result = change(message)
-        written.append(message)
+        written.append((message, message.is_sending and not was_sending))
         return result
 
     return recorded

@@ -115,6 +115,11 @@ class Message:
         return self.is_sending and self.lease_until is not None and self.lease_until < now
 
     @property
+    def ended_for_good(self) -> bool:
+        """Delivered or cancelled: nothing makes it wait again (a failed one can be resent)."""
+        return self.state in (State.DELIVERED, State.CANCELLED)
+
+    @property
     def next_due_at(self) -> datetime | None:
         """When it is (or next becomes) due: its time while waiting, its lease end while sent.
 
