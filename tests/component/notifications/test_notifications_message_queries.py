@@ -8,12 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from notifications.adapters.message_queries import (
-    InMemoryMessageQueries,
-    MessageQueries,
-    StoredMessageQueries,
-)
+from notifications.adapters.dispatch_schedule import InMemoryDispatchSchedule
+from notifications.adapters.message_queries import InMemoryMessageQueries, MessageQueries
 from notifications.adapters.messages import MessageMapper
+from notifications.adapters.scheduled_messages import ScheduledMessages
+from notifications.bootstrap import scheduled_messages
 from notifications.domain.delivery import CancelReason
 from notifications.domain.message import Message
 from notifications.domain.rules import Rule
@@ -42,15 +41,19 @@ class Messages:
 async def messages(request, infra, database_name: str) -> AsyncIterator[Messages]:
     if request.param == "memory":
         memory = InMemoryAggregateStore(MessageMapper(), producer="notifications")
-        yield Messages(memory, InMemoryMessageQueries(memory))
+        schedule = InMemoryDispatchSchedule()
+        yield Messages(
+            ScheduledMessages(memory, schedule), InMemoryMessageQueries(memory, schedule)
+        )
         return
     client: AsyncMongoClient = AsyncMongoClient(infra.mongo_url, tz_aware=True)
-    collection = client[database_name].messages
-    store = AggregateStore(collection, MessageMapper(), producer="notifications")
-    queries = StoredMessageQueries(collection)
+    store = AggregateStore(
+        client[database_name].messages, MessageMapper(), producer="notifications"
+    )
+    scheduled, queries = scheduled_messages(store)
     await store.create_indexes()
     await queries.create_indexes()
-    yield Messages(store, queries)
+    yield Messages(scheduled, queries)
     await client.close()
 
 

@@ -18,8 +18,10 @@ from notifications.adapters.delivery import (
     ProviderReceipt,
     TransientDeliveryError,
 )
+from notifications.adapters.dispatch_schedule import InMemoryDispatchSchedule
 from notifications.adapters.message_queries import InMemoryMessageQueries
 from notifications.adapters.messages import MessageMapper
+from notifications.adapters.scheduled_messages import ScheduledMessages
 from notifications.dispatcher import Dispatcher
 from notifications.domain.clock import JAKARTA, FixedClock
 from notifications.domain.contacts import Contact
@@ -98,6 +100,8 @@ class Notifications:
     clock: FixedClock
     contacts: InMemoryAggregateStore[Contact]
     messages: InMemoryAggregateStore[Message]
+    schedule: InMemoryDispatchSchedule
+    scheduled: ScheduledMessages  # `messages` with the schedule kept: what use cases write through
     queries: InMemoryMessageQueries
     channels: dict[Channel, FakeChannel]
     sender: Sender
@@ -126,27 +130,35 @@ class Notifications:
         return [(name, sent) for name, channel in self.channels.items() for sent in channel.sent]
 
 
-def notifications(now: datetime = MORNING, **dispatcher_options: Any) -> Notifications:
+def notifications(
+    now: datetime = MORNING,
+    schedule: InMemoryDispatchSchedule | None = None,
+    **dispatcher_options: Any,
+) -> Notifications:
     clock = FixedClock(now)
     contacts = InMemoryAggregateStore(ContactMapper(), producer="notifications", name="contacts")
     messages = InMemoryAggregateStore(MessageMapper(), producer="notifications", name="messages")
-    queries = InMemoryMessageQueries(messages)
+    schedule = schedule if schedule is not None else InMemoryDispatchSchedule()
+    scheduled = ScheduledMessages(messages, schedule)
+    queries = InMemoryMessageQueries(messages, schedule)
     channels = {channel: FakeChannel(str(channel)) for channel in Channel}
-    sender = Sender(messages, contacts, channels, clock, POLICY)
+    sender = Sender(scheduled, contacts, channels, clock, POLICY)
     options = {"poll_interval": 0.01, "lease": LEASE, **dispatcher_options}
-    dispatcher = Dispatcher(messages, queries, sender, clock, **options)
+    dispatcher = Dispatcher(scheduled, queries, sender, clock, **options)
     wakes: list[int] = []
 
     def wake() -> None:
         wakes.append(1)
         dispatcher.wake()
 
-    handlers = NotificationHandlers(contacts, messages, queries, clock, wake)
-    operations = Operations(contacts, messages, queries, clock, wake)
+    handlers = NotificationHandlers(contacts, scheduled, queries, clock, wake)
+    operations = Operations(contacts, scheduled, queries, clock, wake)
     return Notifications(
         clock,
         contacts,
         messages,
+        schedule,
+        scheduled,
         queries,
         channels,
         sender,

@@ -22,7 +22,7 @@ async def register(app, umkm_id: str = "umkm-0001", **changes):
 def replica(app) -> Dispatcher:
     """A second process's dispatcher: same store, same clock, its own in-flight sends."""
     return Dispatcher(
-        app.messages, app.queries, app.sender, app.clock, poll_interval=0.01, lease=LEASE
+        app.scheduled, app.queries, app.sender, app.clock, poll_interval=0.01, lease=LEASE
     )
 
 

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from plut_shared.auth import AuthSettings, TokenRegistry
 from plut_shared.contracts.registration import Channel
 from plut_shared.host import ServiceHost, build_host, create_service_app
-from plut_shared.messaging import ConsumerQueue
+from plut_shared.messaging import AggregateStore, ConsumerQueue
 
 from notifications.adapters.channels import (
     ChannelAdapter,
@@ -25,13 +25,16 @@ from notifications.adapters.channels import (
     provider_client,
 )
 from notifications.adapters.contact_book import CONTACTS, ContactMapper
+from notifications.adapters.dispatch_schedule import DISPATCH_SCHEDULE, StoredDispatchSchedule
 from notifications.adapters.message_queries import StoredMessageQueries
 from notifications.adapters.messages import MESSAGES, MessageMapper
+from notifications.adapters.scheduled_messages import ScheduledMessages
 from notifications.config import NotificationsSettings
 from notifications.dispatch_metrics import DispatchMetrics
 from notifications.dispatcher import Dispatcher
 from notifications.domain.clock import Clock, SystemClock
 from notifications.domain.delivery import DeliveryRetryPolicy
+from notifications.domain.message import Message
 from notifications.entrypoints.http import install_error_answers, router
 from notifications.handlers import NotificationHandlers
 from notifications.operations import Operations
@@ -60,8 +63,7 @@ def create_app(
         host.on_stop.append(client.aclose)
         channels = default_channels(settings, client)
     contacts = host.aggregates(CONTACTS, ContactMapper())
-    messages = host.aggregates(MESSAGES, MessageMapper())
-    queries = StoredMessageQueries(messages.collection)
+    messages, queries = scheduled_messages(host.aggregates(MESSAGES, MessageMapper()))
     metrics = DispatchMetrics(host.metrics.registry)
     sender = Sender(messages, contacts, channels, clock, retry_policy(settings), metrics)
     dispatcher = Dispatcher(
@@ -109,6 +111,14 @@ def default_channels(
         Channel.SMS: SmsChannel(client),
         Channel.EMAIL: EmailChannel(smtp),
     }
+
+
+def scheduled_messages(
+    store: AggregateStore[Message],
+) -> tuple[ScheduledMessages, StoredMessageQueries]:
+    """The message store every use case writes through, and the queries, on one schedule."""
+    schedule = StoredDispatchSchedule(store.collection.database[DISPATCH_SCHEDULE])
+    return ScheduledMessages(store, schedule), StoredMessageQueries(store, schedule)
 
 
 def retry_policy(settings: NotificationsSettings) -> DeliveryRetryPolicy:

@@ -65,6 +65,7 @@ class Dispatcher:
         # Sends in flight, by message id.
         self._in_flight: dict[str, asyncio.Task[None]] = {}
         self._metrics.count_in_flight(lambda: len(self._in_flight))
+        self._schedule_restored = False
 
     def wake(self) -> None:
         self._loop.wake()
@@ -92,6 +93,9 @@ class Dispatcher:
     async def _round(self) -> None:
         # A store that is away makes the round fail: the loop logs it and tries
         # again; the messages stay due.
+        if not self._schedule_restored:  # once per start: what a crash left unscheduled
+            await self._queries.restore_schedule()
+            self._schedule_restored = True
         self._launch(await self._due())
 
     async def _due(self) -> list[Message]:

@@ -1,24 +1,31 @@
-"""Read-only questions about many messages: what is due, what still waits, an owner's log.
+"""Questions about many messages: what is due, what still waits, an owner's log.
 
-These are the dispatcher's polling query and operator queries, so they may
-scan (with the indexes below on MongoDB); every write still goes through the
-aggregate store by id. `InMemoryMessageQueries` answers the same questions
-over the in-memory aggregate store, for use-case tests without a store.
+The dispatcher's due query reads the dispatch schedule and then messages by
+`_id` (`adapters.scheduled_messages`), so it costs the same however many
+messages were ever sent. The others are an event's or an officer's queries and
+may scan (with the indexes below on MongoDB), as may the dispatcher's start-up
+sweep; every write still goes through the aggregate store by id.
+`InMemoryMessageQueries` answers the same questions over the in-memory stores,
+for use-case tests without a store.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from plut_shared.messaging import InMemoryAggregateStore
+from plut_shared.messaging import AggregateStore, InMemoryAggregateStore
 from pymongo import ASCENDING
-from pymongo.asynchronous.collection import AsyncCollection
 
+from notifications.adapters.dispatch_schedule import DispatchSchedule, StoredDispatchSchedule
 from notifications.adapters.messages import MessageMapper
+from notifications.adapters.scheduled_messages import due_from_schedule
 from notifications.domain.delivery import WAITING_STATES, State
 from notifications.domain.message import Message
+
+log = logging.getLogger(__name__)
 
 # An owner's log longer than this is cut: it is for reading, not for export.
 HISTORY_LIMIT = 500
@@ -27,6 +34,13 @@ HISTORY_LIMIT = 500
 class MessageQueries(Protocol):
     async def due(self, now: datetime, limit: int) -> list[Message]:
         """Waiting messages whose time has come, and sends abandoned by a dead sender."""
+        ...
+
+    async def restore_schedule(self) -> int:
+        """Make the missing entries of waiting and sending messages; returns how many changed.
+
+        A scan of all messages: for the dispatcher's start, once.
+        """
         ...
 
     async def waiting(
@@ -43,26 +57,32 @@ class MessageQueries(Protocol):
 
 
 _WAITING = [str(state) for state in WAITING_STATES]
+_UNSENT = [*_WAITING, str(State.SENDING)]
 
 
 class StoredMessageQueries:
-    def __init__(self, collection: AsyncCollection) -> None:
-        self._collection = collection
+    def __init__(self, messages: AggregateStore[Message], schedule: StoredDispatchSchedule) -> None:
+        self._collection = messages.collection
+        self._get = messages.get  # reads a torn read again (`plut_shared.messaging.seal`)
+        self._schedule = schedule
         self._mapper = MessageMapper()
 
     async def create_indexes(self) -> None:
         await self._collection.create_index([("state", ASCENDING), ("due_at", ASCENDING)])
         await self._collection.create_index([("umkm_id", ASCENDING), ("created_at", ASCENDING)])
+        await self._schedule.create_indexes()
 
     async def due(self, now: datetime, limit: int) -> list[Message]:
-        query = {
-            "$or": [
-                {"state": {"$in": _WAITING}, "due_at": {"$lte": now}},
-                {"state": str(State.SENDING), "lease_until": {"$lt": now}},
-            ]
-        }
-        cursor = self._collection.find(query).sort("due_at", ASCENDING).limit(limit)
-        return [self._mapper.from_document(document) async for document in cursor]
+        return await due_from_schedule(self._schedule, self._by_ids, self._get, now, limit)
+
+    async def restore_schedule(self) -> int:
+        unsent = self._collection.find({"state": {"$in": _UNSENT}})
+        messages = [self._mapper.from_document(document) async for document in unsent]
+        return await _restore(self._schedule, messages)
+
+    async def _by_ids(self, message_ids: list[str]) -> dict[str, Message]:
+        found = self._collection.find({"_id": {"$in": message_ids}})
+        return {document["_id"]: self._mapper.from_document(document) async for document in found}
 
     async def waiting(
         self, umkm_id: str, templates: Sequence[str], *, session_id: Any = None
@@ -86,12 +106,20 @@ class StoredMessageQueries:
 
 
 class InMemoryMessageQueries:
-    def __init__(self, store: InMemoryAggregateStore[Message]) -> None:
+    def __init__(self, store: InMemoryAggregateStore[Message], schedule: DispatchSchedule) -> None:
         self._store = store
+        self._schedule = schedule
 
     async def due(self, now: datetime, limit: int) -> list[Message]:
-        due = [message for message in await self._all() if message.is_due(now)]
-        return sorted(due, key=lambda message: message.due_at)[:limit]
+        return await due_from_schedule(self._schedule, self._by_ids, self._store.get, now, limit)
+
+    async def restore_schedule(self) -> int:
+        unsent = [message for message in await self._all() if message.next_due_at is not None]
+        return await _restore(self._schedule, unsent)
+
+    async def _by_ids(self, message_ids: list[str]) -> dict[str, Message]:
+        found = [await self._store.get(message_id) for message_id in message_ids]
+        return {message.message_id: message for message in found if message is not None}
 
     async def waiting(
         self, umkm_id: str, templates: Sequence[str], *, session_id: Any = None
@@ -115,3 +143,14 @@ class InMemoryMessageQueries:
     async def _all(self) -> list[Message]:
         found = [await self._store.get(message_id) for message_id in list(self._store.documents)]
         return [message for message in found if message is not None]
+
+
+async def _restore(schedule: DispatchSchedule, unsent: list[Message]) -> int:
+    changed = 0
+    for message in unsent:
+        due_at = message.next_due_at
+        if due_at is not None and await schedule.not_later_than(message.message_id, due_at):
+            changed += 1
+    if changed:
+        log.info("dispatch schedule: %s entries made or moved earlier at start", changed)
+    return changed

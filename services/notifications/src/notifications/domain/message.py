@@ -119,6 +119,22 @@ class Message:
             return self.due_at <= now
         return self.is_sending and self.lease_until is not None and self.lease_until < now
 
+    @property
+    def ended_for_good(self) -> bool:
+        """Delivered or cancelled: nothing makes it wait again (a failed one can be resent)."""
+        return self.state in (State.DELIVERED, State.CANCELLED)
+
+    @property
+    def next_due_at(self) -> datetime | None:
+        """When it is (or next becomes) due: its time while waiting, its lease end while sent.
+
+        None once it has reached an end (delivered, failed, cancelled): the dispatcher
+        has nothing more to do with it unless an officer resends it.
+        """
+        if self.is_waiting:
+            return self.due_at
+        return self.lease_until if self.is_sending else None
+
     def claim(self, now: datetime, lease_until: datetime) -> bool:
         """Take the message for one send; False when it is not due (or someone holds it)."""
         if not self.is_due(now):
