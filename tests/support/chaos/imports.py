@@ -1,11 +1,11 @@
-"""Registrations through the bulk import, in small files, as the synchronous upload answers.
+"""Registrations through the bulk import, in small files, as an officer's tool would.
 
-A file is uploaded again when its upload got no answer (a kill): rows the first
-upload stored come back rejected as "<field> already registered as <umkm_id>",
-which counts as accepted once, like a 409 after a retry. Files stay at 100
-rows, so the answer lists every created id and every error (its preview size).
-An upload answered in another form (e.g. a 202 with a job to poll) is not read
-here: its rows are reported as "import not supported", not as accepted.
+Each upload answers 202 with a job; the job is polled until it is done, then
+its report read (100 rows a file: one page). A file is uploaded again when
+its upload got no answer or its job failed (a kill: a restarted service marks
+the job it was running failed): rows an earlier attempt stored come back
+rejected as "<field> already registered as <umkm_id>", which counts as
+accepted once, like a 409 after a retry.
 """
 
 from __future__ import annotations
@@ -44,19 +44,40 @@ async def _one_file(
         while time.monotonic() < deadline:
             for outcome in outcomes:
                 outcome.attempts += 1
-            try:
-                response = await client.post(
-                    "/enterprises/import", files={"file": ("chaos.csv", data, "text/csv")}
-                )
-            except httpx.TransportError:
-                _unanswered(outcomes)
-            else:
-                if response.status_code < 500 and _settle(response, outcomes):
-                    break
-                _unanswered(outcomes)
+            report = await _imported(client, data, deadline)
+            if report is not None and _settle(report, outcomes):
+                break
+            _unanswered(outcomes)
             await asyncio.sleep(RETRY_PAUSE_S)
     registrar.answered += len(batch)
     return outcomes
+
+
+async def _imported(
+    client: httpx.AsyncClient, data: bytes, deadline: float
+) -> list[dict[str, Any]] | None:
+    """The rows of a finished job for this file; None if it must be uploaded again."""
+    try:
+        response = await client.post(
+            "/enterprises/import", files={"file": ("chaos.csv", data, "text/csv")}
+        )
+    except httpx.TransportError:
+        return None
+    if response.status_code != 202:
+        return None
+    job_url = response.json()["job_url"]
+    while time.monotonic() < deadline:
+        try:
+            job = await client.get(job_url)
+            if job.status_code == 200 and job.json()["state"] == "done":
+                rows = await client.get(f"{job_url}/rows", params={"limit": FILE_ROWS})
+                return list(rows.json()["items"]) if rows.status_code == 200 else None
+            if job.status_code != 200 or job.json()["state"] == "failed":
+                return None
+        except httpx.TransportError:
+            pass  # the service is restarting: its job will be marked failed, or finish
+        await asyncio.sleep(RETRY_PAUSE_S)
+    return None
 
 
 def _unanswered(outcomes: list[Outcome]) -> None:
@@ -64,22 +85,18 @@ def _unanswered(outcomes: list[Outcome]) -> None:
         outcome.unanswered += 1
 
 
-def _settle(response: httpx.Response, outcomes: list[Outcome]) -> bool:
-    """Read the answer; False when rows could not be stored and the file goes again."""
-    if response.status_code != 200:
-        for outcome in outcomes:
-            outcome.how = f"import not supported ({response.status_code})"
-        return True
-    report = response.json()
-    for row, umkm_id in report["created_ids"].items():
-        outcomes[int(row) - FIRST_DATA_ROW].umkm_id = umkm_id
-        outcomes[int(row) - FIRST_DATA_ROW].how = "imported"
-    for error in report["errors"]:
-        outcome = outcomes[int(error["row"]) - FIRST_DATA_ROW]
-        found = _ALREADY.search(error["error"])
-        if found and outcome.unanswered and outcome.how != "imported":
-            outcome.umkm_id, outcome.how = found.group(1), "imported"
-        elif outcome.how != "imported":
-            outcome.how = f"import rejected: {error['field']}"
+def _settle(rows: list[dict[str, Any]], outcomes: list[Outcome]) -> bool:
+    """Read the job's report; False when rows could not be stored and the file goes again."""
+    for row in rows:
+        outcome = outcomes[int(row["row"]) - FIRST_DATA_ROW]
+        if row["umkm_id"] is not None:
+            outcome.umkm_id, outcome.how = row["umkm_id"], "imported"
+            continue
+        for error in row["errors"]:
+            found = _ALREADY.search(error["error"])
+            if found and outcome.unanswered and outcome.how != "imported":
+                outcome.umkm_id, outcome.how = found.group(1), "imported"
+            elif outcome.how != "imported":
+                outcome.how = f"import rejected: {error['field']}"
     # "the row could not be stored; import it again" (the store was restarting): so we do.
     return all(outcome.how != "import rejected: row" for outcome in outcomes)
