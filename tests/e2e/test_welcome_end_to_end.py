@@ -7,47 +7,30 @@ to a local HTTP stand-in for the WhatsApp provider.
 
 from __future__ import annotations
 
-import contextlib
-import uuid
 from collections.abc import AsyncIterator, Iterator
 
-import httpx
 import pytest
-from asgi_lifespan import LifespanManager
-from fastapi import FastAPI
 from notifications.bootstrap import create_app as create_notifications
 from registration.bootstrap import create_app as create_registration
 from registration.config import RegistrationSettings
 
 from tests.component.notifications.service import BrokerAccess, DaytimeClock, settings_for
 from tests.component.registration.examples import auth, registration, token_registry
-from tests.support.broker_admin import with_vhost
+from tests.support.in_process import own_broker, own_databases, serving
 from tests.support.notification_sinks import FakeMessagingProvider, SmtpSink
 from tests.support.waiting import eventually
 
 
 @pytest.fixture
 def e2e_broker(infra, vhost_admin) -> Iterator[BrokerAccess]:
-    name = vhost_admin.create("plut-e2e")
-    urls = {s: vhost_admin.service_url(name, s) for s in vhost_admin.passwords}
-    yield BrokerAccess(with_vhost(infra.amqp_url, name), urls, vhost_admin.user_prefix)
-    vhost_admin.delete(name)
+    with own_broker(infra, vhost_admin, "plut-e2e") as access:
+        yield access
 
 
 @pytest.fixture
-async def databases(mongo_client) -> AsyncIterator[tuple[str, str]]:
-    names = (f"test_reg_{uuid.uuid4().hex[:10]}", f"test_notif_{uuid.uuid4().hex[:10]}")
-    yield names
-    for name in names:
-        await mongo_client.drop_database(name)
-
-
-@contextlib.asynccontextmanager
-async def serving(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
+async def databases(mongo_client) -> AsyncIterator[tuple[str, ...]]:
+    async with own_databases(mongo_client, "registration", "notifications") as names:
+        yield names
 
 
 async def test_registering_an_enterprise_sends_its_owner_one_welcome_on_whatsapp(

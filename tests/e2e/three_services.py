@@ -7,7 +7,6 @@ clock and training's stand still until a test moves them.
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -15,7 +14,6 @@ from datetime import datetime
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from notifications.bootstrap import create_app as create_notifications
 from notifications.domain.clock import FixedClock
@@ -26,7 +24,7 @@ from training.config import TrainingSettings
 
 from tests.component.notifications.service import BrokerAccess, settings_for
 from tests.component.registration.examples import auth, registration, token_registry
-from tests.support.broker_admin import with_vhost
+from tests.support.in_process import own_broker, serving
 from tests.support.notification_sinks import FakeMessagingProvider, SmtpSink
 from tests.support.waiting import eventually
 
@@ -71,20 +69,10 @@ class Platform:
         return int(await self.notifications_app.state.dispatcher.dispatch_due())
 
 
-@contextlib.asynccontextmanager
-async def serving(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
-
-
 @pytest.fixture
 def three_services_broker(infra, vhost_admin) -> Iterator[BrokerAccess]:
-    name = vhost_admin.create("plut-e2e-training")
-    urls = {s: vhost_admin.service_url(name, s) for s in vhost_admin.passwords}
-    yield BrokerAccess(with_vhost(infra.amqp_url, name), urls, vhost_admin.user_prefix)
-    vhost_admin.delete(name)
+    with own_broker(infra, vhost_admin, "plut-e2e-training") as access:
+        yield access
 
 
 def _apps(

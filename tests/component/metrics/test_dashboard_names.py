@@ -18,8 +18,6 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
-from fastapi import FastAPI
 from financing.bootstrap import create_app as create_financing
 from financing.config import FinancingSettings
 from notifications.bootstrap import create_app as create_notifications
@@ -30,6 +28,7 @@ from training.bootstrap import create_app as create_training
 from training.config import TrainingSettings
 
 from tests.component.registration.examples import token_registry
+from tests.support.in_process import serving
 from tests.support.scrape import Scrape
 
 DASHBOARDS = (
@@ -79,14 +78,6 @@ async def exposed_names(
     finally:
         for database in databases.values():
             await mongo_client.drop_database(database)
-
-
-@contextlib.asynccontextmanager
-async def serving(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
 
 
 async def scrape(api: httpx.AsyncClient) -> Scrape:
