@@ -86,11 +86,11 @@ async def take(
         return []
     lease = {"$set": {LEASE_HOLDER: token, LEASE_UNTIL: until}}
     writes = [UpdateOne({"_id": c.aggregate_id, LEASE_HOLDER: c.held_by}, lease) for c in claims]
-    result = await collection.bulk_write(writes, ordered=False)
-    if result.matched_count == len(claims):
+    if await _bulk(collection, writes) == len(claims):
         return claims
-    held = await _holders(collection, [claim.aggregate_id for claim in claims])
-    return [claim for claim in claims if held.get(claim.aggregate_id) == token]
+    held = await read(collection, [claim.aggregate_id for claim in claims], {LEASE_HOLDER: 1})
+    holders = {document["_id"]: document.get(LEASE_HOLDER, FREE) for document in held}
+    return [claim for claim in claims if holders.get(claim.aggregate_id) == token]
 
 
 async def finish(collection: AsyncCollection, claims: list[Claim], token: str) -> list[Any]:
@@ -106,9 +106,8 @@ async def finish(collection: AsyncCollection, claims: list[Claim], token: str) -
         )
         for claim in claims
     ]
-    await collection.bulk_write(removals, ordered=False)
-    ids = [claim.aggregate_id for claim in claims]
-    after = [document async for document in collection.find({"_id": {"$in": ids}})]
+    await _bulk(collection, removals)
+    after = await read(collection, [claim.aggregate_id for claim in claims])
     cleared = await clear_flags(collection, [d for d in after if left_flagged(d)])
     return unsettled(after, cleared)
 
@@ -125,12 +124,11 @@ def unsettled(documents: list[dict[str, Any]], cleared: set[Any]) -> list[Any]:
 async def release(collection: AsyncCollection, claims: list[Claim], token: str) -> None:
     """Give up leases without removing anything (publishing failed): another round
     may take them at once instead of waiting for them to run out."""
-    if claims:
-        frees = [
-            UpdateOne({"_id": claim.aggregate_id, LEASE_HOLDER: token}, {"$set": RELEASED})
-            for claim in claims
-        ]
-        await collection.bulk_write(frees, ordered=False)
+    frees = [
+        UpdateOne({"_id": claim.aggregate_id, LEASE_HOLDER: token}, {"$set": RELEASED})
+        for claim in claims
+    ]
+    await _bulk(collection, frees)
 
 
 async def clear_flags(collection: AsyncCollection, documents: list[dict[str, Any]]) -> set[Any]:
@@ -143,17 +141,25 @@ async def clear_flags(collection: AsyncCollection, documents: list[dict[str, Any
     if not documents:
         return set()
     seen = {document["_id"]: document[VERSION] for document in documents}
-    again = collection.find({"_id": {"$in": list(seen)}})
-    confirmed = [d async for d in again if left_flagged(d) and seen.get(d["_id"]) == d[VERSION]]
-    if confirmed:
-        clears = [
-            UpdateOne({"_id": d["_id"], VERSION: d[VERSION]}, {"$set": {OUTBOX_PENDING: False}})
-            for d in confirmed
-        ]
-        await collection.bulk_write(clears, ordered=False)
+    again = await read(collection, list(seen))
+    confirmed = [d for d in again if left_flagged(d) and seen.get(d["_id"]) == d[VERSION]]
+    clears = [
+        UpdateOne({"_id": d["_id"], VERSION: d[VERSION]}, {"$set": {OUTBOX_PENDING: False}})
+        for d in confirmed
+    ]
+    await _bulk(collection, clears)
     return {document["_id"] for document in confirmed}
 
 
-async def _holders(collection: AsyncCollection, ids: list[Any]) -> dict[Any, str]:
-    found = collection.find({"_id": {"$in": ids}}, {LEASE_HOLDER: 1})
-    return {document["_id"]: document.get(LEASE_HOLDER, FREE) async for document in found}
+async def read(
+    collection: AsyncCollection, ids: list[Any], fields: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """A batch's documents in one read (the `_id` index serves `$in` on every store)."""
+    return [document async for document in collection.find({"_id": {"$in": ids}}, fields)]
+
+
+async def _bulk(collection: AsyncCollection, writes: list[UpdateOne]) -> int:
+    """One round trip for a batch's writes, none for no writes; how many matched."""
+    if not writes:
+        return 0
+    return (await collection.bulk_write(writes, ordered=False)).matched_count

@@ -21,6 +21,7 @@ import logging
 import math
 import time
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -113,7 +114,7 @@ class OutboxRelay:
         while self._hints:
             hints, self._hints = self._hints, set()
             try:
-                await self._drain_all([(self._collections[name], key) for name, key in hints])
+                await self._drain_all(hints)
             except BaseException:
                 self._hints |= hints  # drained ones find nothing to do next time
                 raise
@@ -125,13 +126,14 @@ class OutboxRelay:
             pending = collection.find({OUTBOX_PENDING: True}, PENDING_FIELDS).limit(SWEEP_BATCH)
             found = [document async for document in pending]
             await observe_outbox(self._metrics, collection, found, SWEEP_BATCH)
-            await self._drain_all([(collection, document["_id"]) for document in found])
+            await self._drain_all([(collection.name, document["_id"]) for document in found])
         return self.published - before
 
-    async def _drain_all(self, targets: list[tuple[AsyncCollection, Any]]) -> None:
+    async def _drain_all(self, targets: Iterable[tuple[str, Any]]) -> None:
+        """Drain (collection name, aggregate id) pairs, in batches, some at once."""
         batches: dict[str, list[Any]] = {}
-        for collection, aggregate_id in targets:
-            batches.setdefault(collection.name, []).append(aggregate_id)
+        for name, aggregate_id in targets:
+            batches.setdefault(name, []).append(aggregate_id)
 
         async def bounded(collection: AsyncCollection, ids: list[Any]) -> None:
             async with self._gate:
@@ -153,7 +155,7 @@ class OutboxRelay:
         """Publish these aggregates' outboxes, each in order, then finish them in bulk."""
         token = uuid.uuid4().hex
         now = datetime.now(UTC)
-        documents = [d async for d in collection.find({"_id": {"$in": aggregate_ids}})]
+        documents = await outbox_lease.read(collection, aggregate_ids)
         flagged = [document for document in documents if outbox_lease.left_flagged(document)]
         cleared = await outbox_lease.clear_flags(collection, flagged)
         claims = [c for d in documents if (c := outbox_lease.claimable(d, now)) is not None]
@@ -178,10 +180,9 @@ class OutboxRelay:
             if error is not None:
                 raise error
 
-    async def _publish_in_order(self, claim: outbox_lease.Claim) -> BaseException | None:
+    async def _publish_in_order(self, claim: outbox_lease.Claim) -> None:
         for raw in claim.events:
             await self._publish(from_outbox(raw))
-        return None
 
     async def _publish(self, envelope: Envelope) -> None:
         with log_context(
