@@ -10,20 +10,18 @@ time, so they mean something only on an otherwise quiet machine.
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from bench.memory import pids_of
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _process_seconds(pattern: str) -> float:
     """User + system CPU seconds of the processes whose command line matches."""
-    found = subprocess.run(
-        ["pgrep", "-f", pattern], capture_output=True, text=True, check=False
-    ).stdout.split()
     total = 0.0
-    for pid in found:
+    for pid in pids_of(pattern):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:

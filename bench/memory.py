@@ -11,14 +11,15 @@ def own_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
 
 
+def pids_of(pattern: str, *, oldest: bool = False) -> list[str]:
+    """Processes whose command line matches `pattern` (pgrep -f), or only the oldest."""
+    command = ["pgrep", "-o", "-f", pattern] if oldest else ["pgrep", "-f", pattern]
+    return subprocess.run(command, capture_output=True, text=True, check=False).stdout.split()
+
+
 def peak_mb_of(pattern: str) -> float | None:
-    """VmHWM of the oldest process whose command line matches `pattern` (pgrep -f)."""
-    found = subprocess.run(
-        ["pgrep", "-o", "-f", pattern],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.split()
+    """VmHWM of the oldest process whose command line matches `pattern`."""
+    found = pids_of(pattern, oldest=True)
     if not found:
         return None
     status = Path(f"/proc/{found[0]}/status").read_text()
