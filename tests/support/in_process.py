@@ -5,19 +5,32 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 
 import httpx
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
-from tests.component.notifications.service import BrokerAccess
 from tests.support.broker_admin import with_vhost
 
 
+@dataclass(frozen=True)
+class BrokerAccess:
+    """The administrator's URL (probes), each service user's URL, and their name prefix."""
+
+    admin_url: str
+    service_urls: dict[str, str]
+    user_prefix: str
+
+
 @contextlib.asynccontextmanager
-async def serving(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+async def serving(
+    app: FastAPI, *, shutdown_timeout: float = 30
+) -> AsyncIterator[httpx.AsyncClient]:
     """The app started (its lifespan: store, broker, relay, consumers) and a client to it."""
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager:
+    async with LifespanManager(
+        app, startup_timeout=30, shutdown_timeout=shutdown_timeout
+    ) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             yield client

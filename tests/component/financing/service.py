@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from financing.bootstrap import create_app
 from financing.config import FinancingSettings
@@ -24,6 +23,7 @@ from tests.component.notifications.service import (
     token_registry,
 )
 from tests.support.event_sender import EventSender
+from tests.support.in_process import serving
 from tests.support.waiting import eventually
 
 
@@ -111,10 +111,7 @@ async def running_financing(
 ) -> AsyncIterator[FinancingRun]:
     app = create_app(settings_for(broker, mongo_url, database, **overrides), token_registry())
     async with (
-        LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager,
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=manager.app), base_url="http://test"
-        ) as http,
+        serving(app) as http,
         EventSender(broker.service_urls) as sender,
     ):
         yield FinancingRun(app, http, sender)

@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from notifications.bootstrap import create_app
 from notifications.config import NotificationsSettings
@@ -22,6 +21,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from tests.support.event_probe import EventProbe
 from tests.support.event_sender import EventSender
+from tests.support.in_process import BrokerAccess, serving
 from tests.support.notification_sinks import FakeMessagingProvider, SmtpSink
 
 CENTRE = "kota-mojokerto"
@@ -58,15 +58,6 @@ class DaytimeClock:
 
     def now(self) -> datetime:
         return self._start + timedelta(seconds=time.monotonic() - self._origin)
-
-
-@dataclass(frozen=True)
-class BrokerAccess:
-    """The administrator's URL (probes), each service user's URL, and their name prefix."""
-
-    admin_url: str
-    service_urls: dict[str, str]
-    user_prefix: str
 
 
 @dataclass
@@ -151,13 +142,7 @@ async def running_service(
         clock = clock or DaytimeClock()
         app = create_app(settings, token_registry(), clock=clock)
         stack = contextlib.AsyncExitStack()
-        manager = await stack.enter_async_context(
-            LifespanManager(app, startup_timeout=30, shutdown_timeout=30)
-        )
-        transport = httpx.ASGITransport(app=manager.app)
-        http = await stack.enter_async_context(
-            httpx.AsyncClient(transport=transport, base_url="http://test")
-        )
+        http = await stack.enter_async_context(serving(app))
         # After start-up: the service has declared the exchange the probe binds to.
         events = await stack.enter_async_context(EventProbe(broker.admin_url, ["notifications.#"]))
         sender = await stack.enter_async_context(EventSender(broker.service_urls))

@@ -6,13 +6,13 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from registration.bootstrap import create_app
 from registration.config import RegistrationSettings
 
 from tests.component.registration.examples import token_registry
 from tests.support.event_probe import EventProbe
+from tests.support.in_process import serving
 
 
 @pytest.fixture
@@ -31,10 +31,8 @@ def app(
 
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
+    async with serving(app) as http:
+        yield http
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from registration.adapters.import_file import ImportLimits
 from registration.bootstrap import create_app
@@ -19,6 +18,7 @@ from registration.config import RegistrationSettings
 from tests.component.registration.examples import auth, token_registry
 from tests.component.registration.imports import finished, import_file, job_of, report_rows, upload
 from tests.support import xlsx_files as x
+from tests.support.in_process import serving
 from tests.support.waiting import eventually
 
 GENERATOR = Path(__file__).parents[3] / "bench" / "generate_umkm_file.py"
@@ -143,10 +143,8 @@ async def test_a_job_stopped_by_a_restart_is_marked_failed_and_a_reimport_finish
 @contextlib.asynccontextmanager
 async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """The app started (and stopped after), with a client that calls it in-process."""
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=60) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
+    async with serving(app, shutdown_timeout=60) as http:
+        yield http
 
 
 async def test_a_workbook_found_past_the_row_limit_fails_its_job_and_creates_nothing(

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from training.bootstrap import create_app
 from training.config import TrainingSettings
 
@@ -14,6 +13,7 @@ from tests.component.registration.examples import token_registry
 from tests.component.training.support import RETRY_DELAYS_MS, MovableClock
 from tests.support.event_probe import EventProbe
 from tests.support.event_sender import EventSender
+from tests.support.in_process import serving
 
 
 @pytest.fixture
@@ -41,10 +41,8 @@ async def client(
     training_settings: TrainingSettings, clock: MovableClock
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(training_settings, token_registry(), clock=clock)
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
+    async with serving(app) as http:
+        yield http
 
 
 @pytest.fixture
