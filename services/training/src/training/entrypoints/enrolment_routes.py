@@ -41,10 +41,9 @@ async def cancel_enrollment(
     session_id: str, enrollment_id: str, actor: Writer, w: Services
 ) -> CancellationView:
     cancelled, promoted = await w.enrolment.cancel(session_id, enrollment_id, actor)
-    session = await w.catalogue.session(session_id, actor)
     return CancellationView(
-        cancelled=EnrollmentView.of(session, cancelled),
-        promoted=None if promoted is None else EnrollmentView.of(session, promoted),
+        cancelled=EnrollmentView.off_waitlist(session_id, cancelled),
+        promoted=None if promoted is None else EnrollmentView.off_waitlist(session_id, promoted),
     )
 
 
@@ -67,8 +66,7 @@ async def record_attendance(
 )
 async def complete_session(session_id: str, actor: Writer, w: Services) -> list[EnrollmentView]:
     completed = await w.enrolment.complete(session_id, actor)
-    session = await w.catalogue.session(session_id, actor)
-    return [EnrollmentView.of(session, enrollment) for enrollment in completed]
+    return [EnrollmentView.off_waitlist(session_id, enrollment) for enrollment in completed]
 
 
 @router.get(

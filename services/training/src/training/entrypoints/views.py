@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from training.domain.course import Course
 from training.domain.enterprise import ServedEnterprise
-from training.domain.roster import Enrollment
+from training.domain.roster import Enrollment, EnrollmentStatus
 from training.domain.session import TrainingSession
 from training.domain.times import wib
 from training.handlers.enrolment import Placement
@@ -45,16 +45,16 @@ class EnrollmentView(BaseModel):
 
     @classmethod
     def of(cls, session: TrainingSession, enrollment: Enrollment) -> EnrollmentView:
-        return cls(
-            enrollment_id=enrollment.enrollment_id,
-            session_id=session.session_id,
-            umkm_id=enrollment.umkm_id,
-            status=str(enrollment.status),
-            waitlist_position=session.roster.position(enrollment),
-            enrolled_at=enrollment.enrolled_at,
-            attended_days=enrollment.attended,
-            certificate_number=enrollment.certificate_number,
+        return cls.placed(
+            session.session_id, Placement(enrollment, session.roster.position(enrollment))
         )
+
+    @classmethod
+    def off_waitlist(cls, session_id: str, enrollment: Enrollment) -> EnrollmentView:
+        """One not waiting (cancelled, seated or completed): no roster needed for its place."""
+        if enrollment.status is EnrollmentStatus.WAITLISTED:
+            raise ValueError(f"enrolment {enrollment.enrollment_id} is on the waiting list")
+        return cls.placed(session_id, Placement(enrollment, None))
 
     @classmethod
     def placed(cls, session_id: str, placement: Placement) -> EnrollmentView:

@@ -17,8 +17,8 @@ from training.handlers.common import (
     Clock,
     Stores,
     cause,
-    change_visible,
     ensure_may_act_for,
+    update_visible,
     visible,
 )
 
@@ -102,20 +102,16 @@ class CatalogueHandlers:
     ) -> TrainingSession:
         now = self.clock()
 
-        def move(session: TrainingSession) -> TrainingSession:
+        def move(session: TrainingSession) -> None:
             schedule = session.schedule.moved(command.starts_at, command.ends_at)
             session.reschedule(schedule, command.reason, now)
-            return session
 
-        return await change_visible(self.stores.sessions, session_id, actor, move)
+        return await update_visible(self.stores.sessions, session_id, actor, move)
 
     async def cancel(
         self, session_id: str, command: CancelSession, actor: Actor
     ) -> TrainingSession:
         now = self.clock()
-
-        def call_off(session: TrainingSession) -> TrainingSession:
-            session.cancel(command.reason, now)
-            return session
-
-        return await change_visible(self.stores.sessions, session_id, actor, call_off)
+        return await update_visible(
+            self.stores.sessions, session_id, actor, lambda s: s.cancel(command.reason, now)
+        )

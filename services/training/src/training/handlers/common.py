@@ -14,7 +14,7 @@ from training.domain.appointment import Appointment
 from training.domain.certificate import CertificateCounter
 from training.domain.consultant import Consultant
 from training.domain.course import Course
-from training.domain.enterprise import ServedEnterprise
+from training.domain.enterprise import ServedEnterprise, not_served
 from training.domain.roster import UnknownEnrollment
 from training.domain.session import TrainingSession
 
@@ -83,3 +83,26 @@ async def change_visible(
     if boxed is None:
         raise NotFound(aggregate_id)
     return boxed[0]
+
+
+async def update_visible(
+    store: Aggregates[A], aggregate_id: str, actor: Actor, mutate: Callable[[A], object]
+) -> A:
+    """`change_visible` for a change whose answer is the changed aggregate itself."""
+
+    def mutated(aggregate: A) -> A:
+        mutate(aggregate)
+        return aggregate
+
+    return await change_visible(store, aggregate_id, actor, mutated)
+
+
+async def served_enterprise(
+    enterprises: Aggregates[ServedEnterprise], umkm_id: str, centre_id: str
+) -> ServedEnterprise:
+    """The enterprise when `centre_id` may serve it (registered there, not erased); else 422."""
+    enterprise = await enterprises.get(umkm_id)
+    if enterprise is None:
+        raise not_served()
+    enterprise.ensure_served_by(centre_id)
+    return enterprise

@@ -11,9 +11,8 @@ from plut_shared.messaging import AggregateExists, ConcurrentUpdate
 from training.domain.centres import centre_of
 from training.domain.certificate import CertificateCounter, counter_id
 from training.domain.course import Course
-from training.domain.enterprise import not_served
 from training.domain.errors import StateConflict
-from training.domain.roster import Enrollment, EnrollmentStatus
+from training.domain.roster import Enrollment, EnrollmentStatus, UnknownEnrollment
 from training.domain.session import TrainingSession
 from training.domain.times import wib_date
 from training.handlers.common import (
@@ -24,6 +23,8 @@ from training.handlers.common import (
     Stores,
     cause,
     change_visible,
+    served_enterprise,
+    update_visible,
     visible,
 )
 
@@ -55,10 +56,7 @@ class EnrolmentHandlers:
     async def enrol(self, session_id: str, umkm_id: str, actor: Actor) -> Placement:
         """Seat or waiting list, decided in the session's one compare-and-swap write."""
         session = await visible(self.stores.sessions, session_id, actor)
-        enterprise = await self.stores.enterprises.get(umkm_id)
-        if enterprise is None:
-            raise not_served()
-        enterprise.ensure_served_by(session.centre_id)
+        enterprise = await served_enterprise(self.stores.enterprises, umkm_id, session.centre_id)
         (await self._course(session)).ensure_suits(enterprise)
         enrollment_id, now = new_event_id(), self.clock()
 
@@ -84,12 +82,12 @@ class EnrolmentHandlers:
         self, session_id: str, day: date, present: list[str], actor: Actor
     ) -> TrainingSession:
         now = self.clock()
-
-        def record(session: TrainingSession) -> TrainingSession:
-            session.record_attendance(day, set(present), now)
-            return session
-
-        return await change_visible(self.stores.sessions, session_id, actor, record)
+        return await update_visible(
+            self.stores.sessions,
+            session_id,
+            actor,
+            lambda s: s.record_attendance(day, set(present), now),
+        )
 
     async def complete(self, session_id: str, actor: Actor) -> list[Enrollment]:
         """Complete every participant the course's rule admits, each with a new certificate."""
@@ -107,7 +105,10 @@ class EnrolmentHandlers:
         self, session_id: str, enrollment_id: str, actor: Actor
     ) -> CertificateData:
         session = await visible(self.stores.sessions, session_id, actor)
-        enrollment = _enrollment(session, enrollment_id)
+        try:
+            enrollment = session.roster.get(enrollment_id)
+        except UnknownEnrollment:
+            raise NotFound(enrollment_id) from None
         if enrollment.status is not EnrollmentStatus.COMPLETED or enrollment.completed_at is None:
             raise StateConflict(f"the enrolment is {enrollment.status}, not completed")
         enterprise = await self.stores.enterprises.get(enrollment.umkm_id)
@@ -148,10 +149,3 @@ class EnrolmentHandlers:
                 continue  # another completion created this year's counter first
             return numbers
         raise ChangeConflict(key)
-
-
-def _enrollment(session: TrainingSession, enrollment_id: str) -> Enrollment:
-    for enrollment in session.roster.enrollments:
-        if enrollment.enrollment_id == enrollment_id:
-            return enrollment
-    raise NotFound(enrollment_id)

@@ -12,7 +12,6 @@ from training.domain.appointment import Appointment
 from training.domain.centres import validate_centre_id
 from training.domain.commands import AddConsultant, BookMentoring, CompleteMentoring, SlotTimes
 from training.domain.consultant import Area, Consultant, Slot
-from training.domain.enterprise import not_served
 from training.domain.errors import SlotTaken
 from training.domain.outcome import Outcome
 from training.handlers.common import (
@@ -22,6 +21,8 @@ from training.handlers.common import (
     cause,
     change_visible,
     ensure_may_act_for,
+    served_enterprise,
+    update_visible,
     visible,
 )
 
@@ -79,10 +80,7 @@ class MentoringHandlers:
 
     async def book(self, command: BookMentoring, actor: Actor) -> Appointment:
         consultant = await visible(self.stores.consultants, command.consultant_id, actor)
-        enterprise = await self.stores.enterprises.get(command.umkm_id)
-        if enterprise is None:
-            raise not_served()
-        enterprise.ensure_served_by(consultant.centre_id)
+        await served_enterprise(self.stores.enterprises, command.umkm_id, consultant.centre_id)
         appointment = Appointment.book(
             new_event_id(), consultant, command.slot_id, command.umkm_id, command.area, self.clock()
         )
@@ -107,31 +105,24 @@ class MentoringHandlers:
         consultant = await visible(self.stores.consultants, current.consultant_id, actor)
         now = self.clock()
 
-        def move(appointment: Appointment) -> Appointment:
+        def move(appointment: Appointment) -> None:
             appointment.reschedule(consultant, slot_id, now)
-            return appointment
 
         try:
-            return await change_visible(self.stores.appointments, appointment_id, actor, move)
+            return await update_visible(self.stores.appointments, appointment_id, actor, move)
         except DuplicateKey:
             raise SlotTaken(slot_id) from None
 
     async def cancel(self, appointment_id: str, actor: Actor) -> Appointment:
         now = self.clock()
-
-        def cancel(appointment: Appointment) -> Appointment:
-            appointment.cancel(now)
-            return appointment
-
-        return await change_visible(self.stores.appointments, appointment_id, actor, cancel)
+        return await update_visible(
+            self.stores.appointments, appointment_id, actor, lambda a: a.cancel(now)
+        )
 
     async def complete(
         self, appointment_id: str, command: CompleteMentoring, actor: Actor
     ) -> Appointment:
         outcome, now = Outcome.of(command.summary, command.follow_up_areas), self.clock()
-
-        def complete(appointment: Appointment) -> Appointment:
-            appointment.complete(outcome, now)
-            return appointment
-
-        return await change_visible(self.stores.appointments, appointment_id, actor, complete)
+        return await update_visible(
+            self.stores.appointments, appointment_id, actor, lambda a: a.complete(outcome, now)
+        )
