@@ -50,6 +50,13 @@ class ValidationProblem(BaseModel):
     errors: list[FieldProblem]
 
 
+# The 422 and 404 every service's API document names in the same words.
+VALIDATION: RouteResponses = {
+    422: {"model": ValidationProblem, "description": "One message per invalid field"}
+}
+NOT_FOUND: RouteResponses = {404: problem("Unknown id, or one of another centre: same answer")}
+
+
 def field_problems(errors: Sequence[Any]) -> list[dict[str, str]]:
     """Pydantic's errors, first per field; the location prefix (body, query) is dropped."""
     seen: dict[str, str] = {}

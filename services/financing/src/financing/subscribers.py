@@ -23,6 +23,7 @@ from plut_shared.contracts.registration import (
     UmkmScaleChanged,
 )
 from plut_shared.contracts.training import ParticipantCompleted, SessionScheduled
+from plut_shared.enterprise_mirror import enterprise_routes
 from plut_shared.messaging import Aggregates, Handler, InvalidMessage
 
 from financing.adapters.referral_queries import ReferralQueries
@@ -46,11 +47,7 @@ class FinancingSubscribers:
 
     def routes(self) -> dict[str, Handler]:
         return {
-            "registration.umkm.registered": self.on_registered,
-            "registration.umkm.profile_updated": self.on_profile_updated,
-            "registration.umkm.scale_changed": self.on_scale_changed,
-            "registration.umkm.consent_changed": self.on_consent_changed,
-            "registration.umkm.erased": self.on_erased,
+            **enterprise_routes(self),
             "training.session.scheduled": self.on_session_scheduled,
             "training.participant.completed": self.on_participant_completed,
         }

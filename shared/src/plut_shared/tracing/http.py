@@ -17,15 +17,15 @@ from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from plut_shared.metrics.labels import HTTP_METHODS
 from plut_shared.tracing.carriers import TRACE_HEADERS, context_from
 from plut_shared.tracing.setup import started
 
-# Anything else a client sends is named `_OTHER`, as the HTTP conventions say,
-# so a client cannot make span names up.
-KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 # Probes and scrapes come every few seconds and follow nothing: a trace each
 # would bury the ones worth reading.
 UNTRACED_PATHS = frozenset({"/health", "/health/live", "/health/ready", "/metrics"})
+# ASGI gives header names as lower-case bytes.
+_TRACE_HEADER_NAMES = frozenset(name.encode() for name in TRACE_HEADERS)
 
 
 class TracingMiddleware:
@@ -36,7 +36,9 @@ class TracingMiddleware:
         if scope["type"] != "http" or scope.get("path") in UNTRACED_PATHS:
             await self.app(scope, receive, send)
             return
-        method = scope["method"] if scope["method"] in KNOWN_METHODS else "_OTHER"
+        # Any other method is named `_OTHER`, as the HTTP conventions say, so a
+        # client cannot make span names up.
+        method = scope["method"] if scope["method"] in HTTP_METHODS else "_OTHER"
         with started(
             method,
             context=context_from(_trace_headers(scope)),
@@ -56,11 +58,10 @@ class TracingMiddleware:
 
 
 def _trace_headers(scope: Scope) -> dict[str, str]:
-    wanted = {name.encode() for name in TRACE_HEADERS}
     return {
         name.decode("latin-1"): value.decode("latin-1")
         for name, value in scope.get("headers", ())
-        if name in wanted
+        if name in _TRACE_HEADER_NAMES
     }
 
 

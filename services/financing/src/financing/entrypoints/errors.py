@@ -8,7 +8,6 @@ from fastapi.responses import JSONResponse
 from plut_shared.problems import (
     UNPROCESSABLE,
     RouteResponses,
-    ValidationProblem,
     problem,
     request_invalid,
 )
@@ -17,10 +16,6 @@ from financing.domain.referral import ReferralRefused
 from financing.entrypoints.views import NotEligibleProblem, ReasonView
 from financing.handlers import NotEligible, NotFound
 
-VALIDATION: RouteResponses = {
-    422: {"model": ValidationProblem, "description": "One message per invalid field"}
-}
-NOT_FOUND: RouteResponses = {404: problem("Unknown id, or one of another centre: same answer")}
 FORBIDDEN: RouteResponses = {403: problem("The token's role may not do this")}
 CONFLICT: RouteResponses = {409: problem("The referral is not in a state for this")}
 NOT_ELIGIBLE: RouteResponses = {

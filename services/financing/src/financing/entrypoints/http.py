@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
+from plut_shared.problems import NOT_FOUND, VALIDATION
 from plut_shared.routes import Reader, Writer
 
 from financing.adapters.referral_queries import ReferralFilter
 from financing.domain.status import Status
-from financing.entrypoints.errors import CONFLICT, FORBIDDEN, NOT_ELIGIBLE, NOT_FOUND, VALIDATION
+from financing.entrypoints.errors import CONFLICT, FORBIDDEN, NOT_ELIGIBLE
 from financing.entrypoints.views import (
     EligibilityView,
     ReferralPage,

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from plut_shared.contracts.registration import Channel
-from plut_shared.problems import RouteResponses, problem
+from plut_shared.problems import NOT_FOUND, RouteResponses, problem
 from plut_shared.routes import Reader, Writer
 
 from notifications.domain.contacts import ContactErased
@@ -33,7 +33,6 @@ def _operations(request: Request) -> Operations:
 
 Ops = Annotated[Operations, Depends(_operations)]
 
-NOT_FOUND: RouteResponses = {404: problem("Unknown id, or one of another centre: same answer")}
 WRITE: RouteResponses = NOT_FOUND | {
     403: problem("Only officers and admins may change this"),
     409: problem("The owner's data was erased, or the message is not in a state for this"),

@@ -10,7 +10,6 @@ from fastapi.responses import JSONResponse
 from plut_shared.problems import (
     UNPROCESSABLE,
     RouteResponses,
-    ValidationProblem,
     invalid_fields,
     problem,
     request_invalid,
@@ -38,11 +37,7 @@ class DuplicateProblem(BaseModel):
     existing_umkm_id: str | None = None
 
 
-VALIDATION: RouteResponses = {
-    422: {"model": ValidationProblem, "description": "One message per invalid field"}
-}
 FORBIDDEN: RouteResponses = {403: problem("The token's role may not do this, or not here")}
-NOT_FOUND: RouteResponses = {404: problem("Unknown id, or one of another centre: same answer")}
 BUSY: RouteResponses = {429: problem("Too many imports in progress; upload again later")}
 CONFLICT: RouteResponses = {
     409: problem(

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from plut_shared.contracts.registration import ScaleClass
+from plut_shared.problems import NOT_FOUND, VALIDATION
 from plut_shared.routes import Admin, Reader, Writer
 
 from registration.adapters.directory import SearchFilter
@@ -21,7 +22,7 @@ from registration.domain.commands import (
     SetConsent,
     UpdateFinancials,
 )
-from registration.entrypoints.errors import CONFLICT, FORBIDDEN, NOT_FOUND, VALIDATION
+from registration.entrypoints.errors import CONFLICT, FORBIDDEN
 from registration.entrypoints.views import (
     AuditEntryView,
     EnterprisePage,

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, HTTPException, Query, Response, UploadFile, status
+from plut_shared.problems import NOT_FOUND, VALIDATION
 from plut_shared.routes import Writer
 
-from registration.entrypoints.errors import BUSY, FORBIDDEN, NOT_FOUND, VALIDATION
+from registration.entrypoints.errors import BUSY, FORBIDDEN
 from registration.entrypoints.http import MAX_OFFSET, Wired
 from registration.entrypoints.import_views import ImportJobView, ImportRowsPage, RowOutcomeView
 
