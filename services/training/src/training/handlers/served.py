@@ -20,6 +20,7 @@ from plut_shared.contracts.registration import (
     UmkmScaleChanged,
 )
 from plut_shared.contracts.training import ParticipantCompleted
+from plut_shared.enterprise_mirror import enterprise_routes
 from plut_shared.messaging import Aggregates, Handler
 
 from training.domain.enterprise import ServedEnterprise
@@ -31,14 +32,7 @@ class ServedEnterprises:
         self.enterprises = enterprises
 
     def routes(self) -> dict[str, Handler]:
-        return {
-            "registration.umkm.registered": self.on_registered,
-            "registration.umkm.profile_updated": self.on_profile_updated,
-            "registration.umkm.scale_changed": self.on_scale_changed,
-            "registration.umkm.consent_changed": self.on_consent_changed,
-            "registration.umkm.erased": self.on_erased,
-            "training.participant.completed": self.on_completed,
-        }
+        return {**enterprise_routes(self), "training.participant.completed": self.on_completed}
 
     async def on_registered(self, envelope: Envelope, payload: UmkmRegistered) -> None:
         await self._apply(envelope, payload.umkm_id, lambda e: e.on_registered(payload))
