@@ -47,7 +47,7 @@ async def no_entry_left(service, message_id: str) -> None:
 async def test_a_welcome_is_sent_and_leaves_no_entry(service, provider, unique_id):
     umkm_id = f"umkm-{unique_id}"
     await service.publish(registered(umkm_id))
-    await provider.wait_for(1, timeout=10)
+    await provider.wait_for(1)
     message = await only_message(service, umkm_id, "delivered")
     await no_entry_left(service, message["_id"])
 
@@ -63,7 +63,7 @@ async def test_a_welcome_held_by_quiet_hours_keeps_an_entry_at_seven_and_goes_th
     assert (await entry(service, message["_id"]))["due_at"] == wib(11, 7)
     clock.set(wib(11, 7))
     service.dispatcher.wake()
-    await provider.wait_for(1, timeout=10)
+    await provider.wait_for(1)
     await no_entry_left(service, message["_id"])
 
 
@@ -115,7 +115,7 @@ async def test_a_message_left_without_an_entry_is_sent_after_a_restart(
     assert await first.dispatcher.dispatch_due() == 0  # without an entry nobody looks
     await first.stop()
     second = await start_service(clock=clock)
-    await provider.wait_for(1, timeout=10)
+    await provider.wait_for(1)
     await only_message(second, umkm_id, "delivered")
     await no_entry_left(second, message["_id"])
 

@@ -40,7 +40,7 @@ async def registered_with_a_pending_reminder(service, provider, umkm_id: str) ->
     await service.publish(registered(umkm_id))
     starts_at = service.clock.now() + timedelta(days=3)
     await service.publish(enrollment(confirmed, umkm_id, starts_at))
-    await provider.wait_for(2, timeout=20)  # welcome and confirmation
+    await provider.wait_for(2)  # welcome and confirmation
 
 
 async def test_an_erasure_purges_the_contact_and_every_message_of_personal_data(

@@ -42,7 +42,7 @@ async def test_a_whatsapp_welcome_at_ten_at_night_waits_until_seven(
     assert provider.requests == []
     clock.set(wib(11, 7))
     service.dispatcher.wake()
-    [request] = await provider.wait_for(1, timeout=10)
+    [request] = await provider.wait_for(1)
     assert request.channel == "whatsapp"
 
 
@@ -52,7 +52,7 @@ async def test_an_urgent_promotion_goes_out_at_night(start_service, provider, un
     umkm_id = f"umkm-{unique_id}"
     await service.publish(registered(umkm_id))
     await service.publish(enrollment(promoted, umkm_id, starts_at=wib(13, 9)))
-    [request] = await provider.wait_for(1, timeout=10)
+    [request] = await provider.wait_for(1)
     assert (await _delivered_template(service, umkm_id)) == "enrollment_promoted"
     assert request.channel == "whatsapp"
     templates = await messages_by_template(service, umkm_id, 3)
@@ -71,7 +71,7 @@ async def _delivered_template(service, umkm_id: str) -> str:
 async def test_an_email_is_not_held_back_at_night(start_service, smtp_sink, provider, unique_id):
     service = await start_service(clock=FixedClock(wib(10, 23, 30)))
     await service.publish(registered(f"umkm-{unique_id}", preferred_channel="email"))
-    [email] = await smtp_sink.wait_for(1, timeout=10)
+    [email] = await smtp_sink.wait_for(1)
     assert email.subject.startswith("Selamat datang di PLUT")
     assert provider.requests == []
 
@@ -101,14 +101,14 @@ async def test_a_training_reminder_goes_out_the_day_before_the_session(
     umkm_id = f"umkm-{unique_id}"
     await service.publish(registered(umkm_id))
     await service.publish(enrollment(confirmed, umkm_id, starts_at=wib(13, 9)))
-    await provider.wait_for(2, timeout=10)  # welcome and confirmation
+    await provider.wait_for(2)  # welcome and confirmation
     reminder = (await messages_by_template(service, umkm_id, 3))["training_reminder"]
     assert reminder["due_at"] == wib(12, 9)
     clock.set(wib(12, 9) - timedelta(seconds=1))
     assert await service.dispatcher.dispatch_due() == 0
     clock.set(wib(12, 9))
     service.dispatcher.wake()
-    requests = await provider.wait_for(3, timeout=10)
+    requests = await provider.wait_for(3)
     assert (
         'mengingatkan: pelatihan "Pemasaran digital" dimulai Jumat, 13 November 2026 09.00 WIB'
         in requests[2].text
@@ -129,7 +129,7 @@ async def test_a_cancelled_enrollment_cancels_its_pending_reminder(
         lambda found: found["training_reminder"]["state"] == "cancelled",
     )
     assert templates["training_reminder"]["cancel_reason"] == "superseded"
-    await provider.wait_for(3, timeout=10)  # welcome, confirmation, cancellation
+    await provider.wait_for(3)  # welcome, confirmation, cancellation
     clock.set(wib(12, 9))
     assert await service.dispatcher.dispatch_due() == 0
     assert len(provider.requests) == 3

@@ -60,7 +60,7 @@ async def test_when_the_phone_provider_refuses_everything_the_email_goes_out(
     provider.fail_next(400, times=2)
     umkm_id = f"umkm-{unique_id}"
     await service.publish(registered(umkm_id))
-    [email] = await smtp_sink.wait_for(1, timeout=20)
+    [email] = await smtp_sink.wait_for(1)
     assert email.rcpt_tos == (EMAIL,)
     message = await settled(service, umkm_id, "delivered")
     assert message["channel"] == "email"
@@ -100,7 +100,7 @@ async def test_a_message_whose_sender_died_mid_send_is_sent_again_and_arrives_on
     await first.stop()
     [stuck] = await mongo_client[database_name].messages.find({"umkm_id": umkm_id}).to_list()
     assert stuck["state"] == "sending"
-    await provider.wait_for(1, timeout=5)  # the provider did accept it
+    await provider.wait_for(1)  # the provider did accept it
     # Bound before the restart: the new process sends what is due at once.
     # As the administrator: a service's own broker user may not declare a probe queue.
     async with EventProbe(own_vhost_url, ["notifications.#"]) as events:

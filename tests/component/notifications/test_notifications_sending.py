@@ -29,7 +29,7 @@ async def test_a_registration_sends_one_welcome_on_whatsapp_in_indonesian(
 ):
     umkm_id = f"umkm-{unique_id}"
     await service.publish(registered(umkm_id))
-    [request] = await provider.wait_for(1, timeout=20)
+    [request] = await provider.wait_for(1)
     assert request.channel == "whatsapp"
     assert request.to == PHONE
     assert f"Halo Bapak/Ibu {OWNER}, selamat datang di PLUT!" in request.text
@@ -58,7 +58,7 @@ async def test_a_redelivered_event_sends_nothing_twice(service, provider, unique
     umkm_id = f"umkm-{unique_id}"
     event = registered(umkm_id)
     await service.publish(event)
-    await provider.wait_for(1, timeout=20)
+    await provider.wait_for(1)
     await service.publish(event)
     # Events of one owner are handled in order: once this later one shows, the
     # duplicate before it has been handled too.
@@ -87,7 +87,7 @@ async def test_an_owner_who_prefers_email_gets_the_welcome_by_email(
 ):
     umkm_id = f"umkm-{unique_id}"
     await service.publish(registered(umkm_id, preferred_channel="email"))
-    [email] = await smtp_sink.wait_for(1, timeout=20)
+    [email] = await smtp_sink.wait_for(1)
     assert email.rcpt_tos == (EMAIL,)
     assert email.subject == f"Selamat datang di PLUT, {BUSINESS}"
     assert provider.requests == []
@@ -95,7 +95,7 @@ async def test_an_owner_who_prefers_email_gets_the_welcome_by_email(
 
 async def test_an_english_speaking_owner_gets_the_english_template(service, provider, unique_id):
     await service.publish(registered(f"umkm-{unique_id}", language="en"))
-    [request] = await provider.wait_for(1, timeout=20)
+    [request] = await provider.wait_for(1)
     assert f"Hello {OWNER}, welcome to PLUT!" in request.text
 
 
@@ -109,7 +109,7 @@ async def test_a_changed_phone_number_is_used_for_the_next_message(service, prov
     )
     starts_at = service.clock.now() + timedelta(hours=3)
     await service.publish(enrollment(confirmed, umkm_id, starts_at))
-    [request] = await provider.wait_for(1, timeout=20)
+    [request] = await provider.wait_for(1)
     assert request.channel == "sms"
     assert request.to == "+6285711112222"
 

@@ -79,10 +79,10 @@ async def test_a_slow_send_does_not_hold_up_other_messages():
     await register(app, "umkm-email", preferred_channel="email")
     await app.dispatcher.start()
     try:
-        await eventually(lambda: _sent(app, Channel.EMAIL), lambda sent: sent == 1, timeout=5)
+        await eventually(lambda: _sent(app, Channel.EMAIL), lambda sent: sent == 1)
         assert app.channels[Channel.WHATSAPP].calls == 1  # in flight, not finished
         release.set()
-        await eventually(lambda: _sent(app, Channel.WHATSAPP), lambda sent: sent == 1, timeout=5)
+        await eventually(lambda: _sent(app, Channel.WHATSAPP), lambda sent: sent == 1)
     finally:
         await app.dispatcher.stop()
 
@@ -92,7 +92,7 @@ async def test_a_scheduled_message_wakes_the_running_dispatcher():
     await app.dispatcher.start()
     try:
         await register(app)
-        await eventually(lambda: _sent(app, Channel.WHATSAPP), lambda sent: sent == 1, timeout=5)
+        await eventually(lambda: _sent(app, Channel.WHATSAPP), lambda sent: sent == 1)
     finally:
         await app.dispatcher.stop()
 
@@ -102,7 +102,7 @@ async def test_stopping_cuts_a_send_short_after_the_grace_and_leaves_it_claimed(
     app.channels[Channel.WHATSAPP].hold()  # never answers
     await register(app)
     await app.dispatcher.start()
-    await eventually(lambda: _calls(app, Channel.WHATSAPP), lambda calls: calls == 1, timeout=5)
+    await eventually(lambda: _calls(app, Channel.WHATSAPP), lambda calls: calls == 1)
     await app.dispatcher.stop()
     assert (await app.only_message()).state == State.SENDING  # retaken after its lease
 

@@ -17,9 +17,9 @@ async def test_a_wake_runs_a_round_before_the_interval_is_up():
     loop = BackgroundLoop("test", nothing, interval=60)
     loop.start()
     try:
-        await eventually(_rounds(loop), lambda rounds: rounds == 1, timeout=5)
+        await eventually(_rounds(loop), lambda rounds: rounds == 1)
         loop.wake()
-        await eventually(_rounds(loop), lambda rounds: rounds == 2, timeout=5)
+        await eventually(_rounds(loop), lambda rounds: rounds == 2)
     finally:
         await loop.stop()
 
@@ -35,7 +35,7 @@ async def test_a_failing_round_is_retried_and_the_loop_keeps_running():
     loop = BackgroundLoop("test", flaky, interval=60, retry_pause=0.01)
     loop.start()
     try:
-        await eventually(_rounds(loop), lambda rounds: rounds >= 2, timeout=5)
+        await eventually(_rounds(loop), lambda rounds: rounds >= 2)
         assert loop.running
     finally:
         await loop.stop()
@@ -48,12 +48,12 @@ async def test_stopping_just_as_a_wake_ends_the_wait_still_stops_the_loop():
     for _ in range(20):
         loop = BackgroundLoop("test", nothing, interval=60)
         loop.start()
-        await eventually(_rounds(loop), lambda rounds: rounds == 1, timeout=5)
+        await eventually(_rounds(loop), lambda rounds: rounds == 1)
         finishing = asyncio.ensure_future(asyncio.sleep(0))
         finishing.add_done_callback(lambda _, loop=loop: loop.wake())
         await finishing
         stopping = asyncio.ensure_future(loop.stop())
-        done, _ = await asyncio.wait({stopping}, timeout=5)
+        done, _ = await asyncio.wait({stopping}, timeout=30)
         assert stopping in done
         assert not loop.running
 

@@ -101,7 +101,7 @@ class ProviderSink:
         with self._lock:
             self._behaviour.delays.extend([seconds] * times)
 
-    async def wait_for(self, count: int, timeout: float = 5.0) -> list[ProviderRequest]:  # noqa: ASYNC109
+    async def wait_for(self, count: int, timeout: float = 30.0) -> list[ProviderRequest]:  # noqa: ASYNC109
         await wait_until(lambda: len(self.delivered) >= count, timeout)
         return list(self.delivered)
 

@@ -75,7 +75,7 @@ class SmtpSink:
         for recipient in email.rcpt_tos:
             self.mailbox.add(Delivered("email", recipient, email.body, subject=email.subject))
 
-    async def wait_for(self, count: int, timeout: float = 5.0) -> list[ReceivedEmail]:  # noqa: ASYNC109
+    async def wait_for(self, count: int, timeout: float = 30.0) -> list[ReceivedEmail]:  # noqa: ASYNC109
         await wait_until(lambda: len(self.received) >= count, timeout)
         return list(self.received)
 
