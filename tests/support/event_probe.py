@@ -7,6 +7,11 @@
 Start it after the service under test has declared its topology (the exchange
 must exist to bind to). The queue is exclusive and auto-deleted with the
 connection, so probes of concurrent tests never steal each other's messages.
+
+`received` keeps every delivery; `matching` and `wait_for` give each event
+once. Delivery is at least once (a relay whose lease ran out under load may
+publish an event again), and subscribers tell the copies by event id, so a
+test that counts events counts distinct ones.
 """
 
 from __future__ import annotations
@@ -55,12 +60,16 @@ class EventProbe:
         self.received.append(envelope)
 
     def matching(self, accept: Callable[[Envelope], bool]) -> list[Envelope]:
-        return [envelope for envelope in self.received if accept(envelope)]
+        """Accepted events in order of arrival, each event id once."""
+        distinct: dict[str, Envelope] = {}
+        for envelope in self.received:
+            distinct.setdefault(envelope.event_id, envelope)
+        return [envelope for envelope in distinct.values() if accept(envelope)]
 
     async def wait_for(
         self, accept: Callable[[Envelope], bool], *, count: int = 1, timeout: float = 20.0
     ) -> list[Envelope]:
-        """At least `count` matching envelopes, waiting up to `timeout` seconds."""
+        """At least `count` distinct matching events, waiting up to `timeout` seconds."""
 
         async def probe() -> list[Envelope]:
             return self.matching(accept)

@@ -65,6 +65,7 @@ async def one_round(clients: list[httpx.AsyncClient], ids: list[str], probe: Eve
     published = await probe.wait_for(
         lambda e: e.subject_id == session["session_id"], count=ENTERPRISES, timeout=60
     )
+    assert len(published) == ENTERPRISES  # distinct events: one per enrolment
     assert {e.payload["umkm_id"] for e in published} == set(ids)
     return report(n, [latency for _, latency in results], wall)
 
