@@ -29,6 +29,7 @@ from notifications.handlers import NotificationHandlers
 from plut_shared.contracts import Envelope, parse_payload
 from plut_shared.messaging import AggregateStore, Cause
 from pymongo import AsyncMongoClient, monitoring
+from pymongo.errors import DuplicateKeyError
 
 from tests.component.notifications.events import cancelled, confirmed, enrollment, erased
 from tests.component.notifications.events import registered as registration
@@ -167,6 +168,35 @@ async def test_concurrent_first_listings_of_one_owner_all_stay(infra, database_n
     await asyncio.gather(*(owners.add(f"umkm-{unique_id}", one) for one in ids))
     assert sorted(await owners.message_ids(f"umkm-{unique_id}")) == sorted(ids)
     await client.close()
+
+
+class LosesFirstUpsertRace:
+    """The collection, but its first `update_one` fails as the loser of two first upserts
+    does on MongoDB (the local store answers them one after the other)."""
+
+    def __init__(self, collection: Any) -> None:
+        self._collection = collection
+        self.refused = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._collection, name)
+
+    async def update_one(self, *args: Any, **kwargs: Any) -> Any:
+        if not self.refused:
+            self.refused += 1
+            raise DuplicateKeyError("E11000 duplicate key error")
+        return await self._collection.update_one(*args, **kwargs)
+
+
+async def test_a_listing_that_loses_the_first_upsert_race_is_tried_again(
+    mongo_client, database_name, unique_id
+):
+    database = mongo_client[database_name]
+    racing = LosesFirstUpsertRace(database.owner_messages)
+    owners = StoredOwnerMessages(racing, database.owner_messages_sweep)  # type: ignore[arg-type]
+    await owners.add(f"umkm-{unique_id}", "message-1")
+    assert racing.refused == 1
+    assert await owners.message_ids(f"umkm-{unique_id}") == ["message-1"]
 
 
 async def test_the_start_sweep_lists_messages_stored_before_the_list(consumer, unique_id):
