@@ -36,6 +36,11 @@ from notifications.adapters.delivery import ProviderReceipt
 from notifications.adapters.dispatch_schedule import DISPATCH_SCHEDULE, StoredDispatchSchedule
 from notifications.adapters.message_queries import StoredMessageQueries
 from notifications.adapters.messages import MESSAGES, MessageMapper
+from notifications.adapters.owner_messages import (
+    OWNER_MESSAGES,
+    OWNER_MESSAGES_SWEEP,
+    StoredOwnerMessages,
+)
 from notifications.adapters.scheduled_messages import ScheduledMessages
 from notifications.dispatcher import Dispatcher
 from notifications.domain.clock import JAKARTA
@@ -73,8 +78,13 @@ class Daytime:
 class SweepTimed(StoredMessageQueries):
     """Says when the dispatcher's start-up sweep is over, and how long it took."""
 
-    def __init__(self, messages: AggregateStore[Message], schedule: StoredDispatchSchedule) -> None:
-        super().__init__(messages, schedule)
+    def __init__(
+        self,
+        messages: AggregateStore[Message],
+        schedule: StoredDispatchSchedule,
+        owners: StoredOwnerMessages,
+    ) -> None:
+        super().__init__(messages, schedule, owners)
         self.swept = asyncio.Event()
         self.sweep_s = 0.0
 
@@ -158,7 +168,9 @@ async def measure(db: AsyncDatabase, sent: int, welcomes: int) -> str:
     raw = AggregateStore(db[MESSAGES], MessageMapper(), producer="notifications")
     contacts = AggregateStore(db[CONTACTS], ContactMapper(), producer="notifications")
     schedule = StoredDispatchSchedule(db[DISPATCH_SCHEDULE])
-    messages, queries = ScheduledMessages(raw, schedule), SweepTimed(raw, schedule)
+    owners = StoredOwnerMessages(db[OWNER_MESSAGES], db[OWNER_MESSAGES_SWEEP])
+    messages = ScheduledMessages(raw, schedule, owners)
+    queries = SweepTimed(raw, schedule, owners)
     for store in (raw, contacts, queries):
         await store.create_indexes()
     await fill_history(raw, sent, clock)

@@ -78,3 +78,10 @@ def enrollment(
 confirmed = training.EnrollmentConfirmed
 promoted = training.EnrollmentPromoted
 cancelled = training.EnrollmentCancelled
+
+
+def mentoring_cancelled(umkm_id: str, at: datetime, area: str = "marketing") -> Envelope:
+    payload = training.MentoringCancelled(
+        umkm_id=umkm_id, appointment_id=f"appt-{umkm_id}", consultant_area=area, at=at
+    )
+    return envelope(payload, f"appt-{umkm_id}", producer="training")

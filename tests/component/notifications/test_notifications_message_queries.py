@@ -11,6 +11,7 @@ import pytest
 from notifications.adapters.dispatch_schedule import InMemoryDispatchSchedule
 from notifications.adapters.message_queries import InMemoryMessageQueries, MessageQueries
 from notifications.adapters.messages import MessageMapper
+from notifications.adapters.owner_messages import InMemoryOwnerMessages
 from notifications.adapters.scheduled_messages import ScheduledMessages
 from notifications.bootstrap import scheduled_messages
 from notifications.domain.delivery import CancelReason
@@ -41,9 +42,10 @@ class Messages:
 async def messages(request, infra, database_name: str) -> AsyncIterator[Messages]:
     if request.param == "memory":
         memory = InMemoryAggregateStore(MessageMapper(), producer="notifications")
-        schedule = InMemoryDispatchSchedule()
+        schedule, owners = InMemoryDispatchSchedule(), InMemoryOwnerMessages()
         yield Messages(
-            ScheduledMessages(memory, schedule), InMemoryMessageQueries(memory, schedule)
+            ScheduledMessages(memory, schedule, owners),
+            InMemoryMessageQueries(memory, schedule, owners),
         )
         return
     client: AsyncMongoClient = AsyncMongoClient(infra.mongo_url, tz_aware=True)

@@ -11,6 +11,7 @@ from tests.component.notifications.events import (
     PHONE,
     confirmed,
     enrollment,
+    mentoring_cancelled,
     profile_updated,
     registered,
 )
@@ -97,6 +98,19 @@ async def test_an_english_speaking_owner_gets_the_english_template(service, prov
     await service.publish(registered(f"umkm-{unique_id}", language="en"))
     [request] = await provider.wait_for(1)
     assert f"Hello {OWNER}, welcome to PLUT!" in request.text
+
+
+async def test_a_cancelled_mentoring_appointment_is_told_to_its_owner(service, provider, unique_id):
+    umkm_id = f"umkm-{unique_id}"
+    await service.publish(registered(umkm_id))
+    await provider.wait_for(1)
+    await service.publish(mentoring_cancelled(umkm_id, service.clock.now() + timedelta(days=2)))
+    [_, request] = await provider.wait_for(2)
+    assert request.to == PHONE
+    assert f"Halo Bapak/Ibu {OWNER}, jadwal pendampingan bidang pemasaran" in request.text
+    assert "dibatalkan" in request.text
+    templates = [doc["template"] for doc in await service.messages(umkm_id)]
+    assert sorted(templates) == ["mentoring_cancelled", "welcome"]
 
 
 async def test_a_changed_phone_number_is_used_for_the_next_message(service, provider, unique_id):

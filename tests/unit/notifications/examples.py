@@ -87,6 +87,9 @@ EXAMPLES: dict[str, BaseModel] = {
     "training.mentoring.scheduled": training.MentoringScheduled(
         umkm_id=UMKM_ID, appointment_id="appt-9", consultant_area="marketing", at=SESSION_START
     ),
+    "training.mentoring.cancelled": training.MentoringCancelled(
+        umkm_id=UMKM_ID, appointment_id="appt-9", consultant_area="marketing", at=SESSION_START
+    ),
     "financing.referral.submitted": _referral(financing.ReferralSubmitted),
     "financing.referral.forwarded": _referral(financing.ReferralForwarded, status="forwarded"),
     "financing.referral.decided": _referral(

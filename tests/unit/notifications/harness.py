@@ -21,6 +21,7 @@ from notifications.adapters.delivery import (
 from notifications.adapters.dispatch_schedule import InMemoryDispatchSchedule
 from notifications.adapters.message_queries import InMemoryMessageQueries
 from notifications.adapters.messages import MessageMapper
+from notifications.adapters.owner_messages import InMemoryOwnerMessages
 from notifications.adapters.scheduled_messages import ScheduledMessages
 from notifications.dispatcher import Dispatcher
 from notifications.domain.clock import JAKARTA, FixedClock
@@ -101,6 +102,7 @@ class Notifications:
     contacts: InMemoryAggregateStore[Contact]
     messages: InMemoryAggregateStore[Message]
     schedule: InMemoryDispatchSchedule
+    owners: InMemoryOwnerMessages
     scheduled: ScheduledMessages  # `messages` with the schedule kept: what use cases write through
     queries: InMemoryMessageQueries
     channels: dict[Channel, FakeChannel]
@@ -139,8 +141,9 @@ def notifications(
     contacts = InMemoryAggregateStore(ContactMapper(), producer="notifications", name="contacts")
     messages = InMemoryAggregateStore(MessageMapper(), producer="notifications", name="messages")
     schedule = schedule if schedule is not None else InMemoryDispatchSchedule()
-    scheduled = ScheduledMessages(messages, schedule)
-    queries = InMemoryMessageQueries(messages, schedule)
+    owners = InMemoryOwnerMessages()
+    scheduled = ScheduledMessages(messages, schedule, owners)
+    queries = InMemoryMessageQueries(messages, schedule, owners)
     channels = {channel: FakeChannel(str(channel)) for channel in Channel}
     sender = Sender(scheduled, contacts, channels, clock, POLICY)
     options = {"poll_interval": 0.01, "lease": LEASE, **dispatcher_options}
@@ -158,6 +161,7 @@ def notifications(
         contacts,
         messages,
         schedule,
+        owners,
         scheduled,
         queries,
         channels,

@@ -185,3 +185,14 @@ async def test_an_event_for_an_owner_not_yet_known_is_scheduled_without_channels
     confirmation = await app.message("enrollment_confirmed")
     assert confirmation.planned_channels == []
     assert confirmation.language == "id"
+
+
+async def test_every_scheduled_message_is_listed_under_its_owner_once():
+    app = notifications()
+    await register(app)
+    event, payload = enrollment(training.EnrollmentConfirmed)
+    for _ in range(2):  # the second is a redelivery
+        await app.handle(event, payload)
+    listed = await app.owners.message_ids(UMKM_ID)
+    assert sorted(listed) == sorted(app.messages.documents)
+    assert len(listed) == 3  # welcome, confirmation, reminder

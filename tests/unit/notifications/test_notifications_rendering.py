@@ -90,6 +90,20 @@ def test_a_training_confirmation_gives_time_and_place():
     )
 
 
+def test_a_cancelled_mentoring_names_its_area_and_time_in_both_languages():
+    event = EXAMPLES["training.mentoring.cancelled"]
+    indonesian = render("mentoring_cancelled", "id", message_context(event, contact()))
+    assert indonesian.subject == "Jadwal pendampingan usaha dibatalkan"
+    assert indonesian.body == (
+        "Halo Bapak/Ibu Siti Rahayu, jadwal pendampingan bidang pemasaran untuk Sepatu Maja "
+        "Citra pada Senin, 30 November 2026 09.00 WIB dibatalkan. Silakan hubungi PLUT bila "
+        "ingin membuat jadwal baru."
+    )
+    english = render("mentoring_cancelled", "en", message_context(event, contact()))
+    assert english.subject == "Your business mentoring appointment was cancelled"
+    assert "marketing mentoring for Sepatu Maja Citra on Monday, 30 November 2026" in english.body
+
+
 def test_an_english_speaking_owner_gets_english():
     event = EXAMPLES["financing.referral.disbursed"]
     message = render("referral_disbursed", "en", message_context(event, contact()))

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from notifications.bootstrap import EVENTS
 from notifications.domain.rendering import LANGUAGES, template_files
 from notifications.domain.rules import (
     CANCELS_WAITING,
@@ -17,9 +18,18 @@ from notifications.domain.rules import (
     rules_for,
 )
 from plut_shared.contracts import payload_model
+from plut_shared.contracts.catalog import event_types as contract_event_types
 from plut_shared.contracts.registration import ScaleClass
 
 from tests.unit.notifications.examples import EXAMPLES, REJECTED, SESSION_START, example_for
+
+# Events about one owner that tell the owner nothing, and why.
+SILENT_ABOUT_AN_OWNER = {
+    "registration.umkm.profile_updated": "the contact book takes the new details",
+    "registration.umkm.consent_changed": "the owner's own choice, kept by registration",
+    "registration.umkm.erased": "nobody is left to tell",
+    "training.mentoring.completed": "the owner was at the appointment",
+}
 
 REFERRAL_EVENTS = [
     "financing.referral.submitted",
@@ -101,6 +111,7 @@ def test_a_moved_session_withdraws_the_reminder_without_a_cancellation_message()
         ("training.enrollment.waitlisted", "enrollment_waitlisted"),
         ("training.enrollment.cancelled", "enrollment_cancelled"),
         ("training.mentoring.scheduled", "mentoring_scheduled"),
+        ("training.mentoring.cancelled", "mentoring_cancelled"),
     ],
 )
 def test_other_training_events_map_to_their_template(event_type, template):
@@ -116,6 +127,18 @@ def test_a_decision_picks_the_approved_or_rejected_message():
     approved = EXAMPLES["financing.referral.decided"]
     assert _templates("financing.referral.decided", approved) == ["referral_approved"]
     assert _templates("financing.referral.decided", REJECTED) == ["referral_rejected"]
+
+
+def test_every_subscribed_event_about_an_owner_tells_them_or_says_why_not():
+    assert all(binding.endswith(".#") for binding in EVENTS.bindings)  # prefixes, then
+    subscribed = tuple(binding.removesuffix("#") for binding in EVENTS.bindings)
+    about_an_owner = {
+        event_type
+        for event_type, version in contract_event_types()
+        if event_type.startswith(subscribed)
+        and "umkm_id" in payload_model(event_type, version).model_fields
+    }
+    assert about_an_owner - set(SILENT_ABOUT_AN_OWNER) == {rule.event_type for rule in RULES}
 
 
 @pytest.mark.parametrize(

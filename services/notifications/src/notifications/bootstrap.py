@@ -28,6 +28,11 @@ from notifications.adapters.contact_book import CONTACTS, ContactMapper
 from notifications.adapters.dispatch_schedule import DISPATCH_SCHEDULE, StoredDispatchSchedule
 from notifications.adapters.message_queries import StoredMessageQueries
 from notifications.adapters.messages import MESSAGES, MessageMapper
+from notifications.adapters.owner_messages import (
+    OWNER_MESSAGES,
+    OWNER_MESSAGES_SWEEP,
+    StoredOwnerMessages,
+)
 from notifications.adapters.scheduled_messages import ScheduledMessages
 from notifications.config import NotificationsSettings
 from notifications.dispatch_metrics import DispatchMetrics
@@ -79,7 +84,7 @@ def create_app(
     )
     handlers = NotificationHandlers(contacts, messages, queries, clock, dispatcher.wake, metrics)
     host.messaging.consume("events", handlers.routes())
-    _lifecycle(host, queries, dispatcher)
+    _lifecycle(host, queries, dispatcher, clock)
     app = create_service_app(
         host,
         title="PLUT notifications",
@@ -116,9 +121,15 @@ def default_channels(
 def scheduled_messages(
     store: AggregateStore[Message],
 ) -> tuple[ScheduledMessages, StoredMessageQueries]:
-    """The message store every use case writes through, and the queries, on one schedule."""
-    schedule = StoredDispatchSchedule(store.collection.database[DISPATCH_SCHEDULE])
-    return ScheduledMessages(store, schedule), StoredMessageQueries(store, schedule)
+    """The message store every use case writes through, and the queries, on one schedule
+    and one list of each owner's messages."""
+    database = store.collection.database
+    schedule = StoredDispatchSchedule(database[DISPATCH_SCHEDULE])
+    owners = StoredOwnerMessages(database[OWNER_MESSAGES], database[OWNER_MESSAGES_SWEEP])
+    return (
+        ScheduledMessages(store, schedule, owners),
+        StoredMessageQueries(store, schedule, owners),
+    )
 
 
 def retry_policy(settings: NotificationsSettings) -> DeliveryRetryPolicy:
@@ -129,8 +140,15 @@ def retry_policy(settings: NotificationsSettings) -> DeliveryRetryPolicy:
     )
 
 
-def _lifecycle(host: ServiceHost, queries: StoredMessageQueries, dispatcher: Dispatcher) -> None:
+def _lifecycle(
+    host: ServiceHost, queries: StoredMessageQueries, dispatcher: Dispatcher, clock: Clock
+) -> None:
+    async def list_owners_messages() -> None:
+        # Before the consumers start: a cancellation or an erasure then finds every message.
+        await queries.restore_owner_lists(clock.now())
+
     host.on_start.append(queries.create_indexes)
+    host.on_start.append(list_owners_messages)
     host.on_start.append(dispatcher.start)
     # Stopped before the consumers: a handler may still call wake(), which only sets a flag.
     host.on_stop.insert(0, dispatcher.stop)

@@ -1,10 +1,13 @@
 """Questions about many messages: what is due, what still waits, an owner's log.
 
-The dispatcher's due query reads the dispatch schedule and then messages by
-`_id` (`adapters.scheduled_messages`), so it costs the same however many
-messages were ever sent. The others are an event's or an officer's queries and
-may scan (with the indexes below on MongoDB), as may the dispatcher's start-up
-sweep; every write still goes through the aggregate store by id.
+The consumers' queries read by `_id` alone, so they cost the same however many
+messages were ever sent: the dispatcher's due query reads the dispatch
+schedule and then those messages (`adapters.scheduled_messages`); `waiting`
+(a cancelling event) and `ids_of_owner` (an erasure) read the owner's list
+(`adapters.owner_messages`) and then those messages, and pick in Python. An
+officer's delivery log (`history_of`) and the start-up sweeps may scan (with
+the indexes below on MongoDB); every write still goes through the aggregate
+store by id.
 `InMemoryMessageQueries` answers the same questions over the in-memory stores,
 for use-case tests without a store.
 """
@@ -21,7 +24,8 @@ from pymongo import ASCENDING
 
 from notifications.adapters.dispatch_schedule import DispatchSchedule, StoredDispatchSchedule
 from notifications.adapters.messages import MessageMapper
-from notifications.adapters.scheduled_messages import due_from_schedule
+from notifications.adapters.owner_messages import OwnerMessages, StoredOwnerMessages
+from notifications.adapters.scheduled_messages import ReadMany, due_from_schedule
 from notifications.domain.delivery import WAITING_STATES, State
 from notifications.domain.message import Message
 
@@ -49,22 +53,29 @@ class MessageQueries(Protocol):
         """Ids of an owner's messages still waiting, of these templates (and this session)."""
         ...
 
-    async def ids_of_owner(self, umkm_id: str) -> list[str]: ...
+    async def ids_of_owner(self, umkm_id: str) -> list[str]:
+        """Ids of all an owner's stored messages."""
+        ...
 
     async def history_of(self, umkm_id: str) -> list[Message]:
         """An owner's messages, oldest first."""
         ...
 
 
-_WAITING = [str(state) for state in WAITING_STATES]
-_UNSENT = [*_WAITING, str(State.SENDING)]
+_UNSENT = [*(str(state) for state in WAITING_STATES), str(State.SENDING)]
 
 
 class StoredMessageQueries:
-    def __init__(self, messages: AggregateStore[Message], schedule: StoredDispatchSchedule) -> None:
+    def __init__(
+        self,
+        messages: AggregateStore[Message],
+        schedule: StoredDispatchSchedule,
+        owners: StoredOwnerMessages,
+    ) -> None:
         self._collection = messages.collection
         self._get = messages.get  # reads a torn read again (`plut_shared.messaging.seal`)
         self._schedule = schedule
+        self._owners = owners
         self._mapper = MessageMapper()
 
     async def create_indexes(self) -> None:
@@ -80,6 +91,10 @@ class StoredMessageQueries:
         messages = [self._mapper.from_document(document) async for document in unsent]
         return await _restore(self._schedule, messages)
 
+    async def restore_owner_lists(self, now: datetime) -> int:
+        """List the messages stored without an owner's entry; for the start, before consuming."""
+        return await self._owners.list_stored(self._collection, now)
+
     async def _by_ids(self, message_ids: list[str]) -> dict[str, Message]:
         found = self._collection.find({"_id": {"$in": message_ids}})
         return {document["_id"]: self._mapper.from_document(document) async for document in found}
@@ -87,18 +102,12 @@ class StoredMessageQueries:
     async def waiting(
         self, umkm_id: str, templates: Sequence[str], *, session_id: Any = None
     ) -> list[str]:
-        query: dict[str, Any] = {
-            "umkm_id": umkm_id,
-            "template": {"$in": list(templates)},
-            "state": {"$in": _WAITING},
-        }
-        if session_id is not None:
-            query["payload.session_id"] = session_id
-        return [document["_id"] async for document in self._collection.find(query, {"_id": 1})]
+        mine = await _owners_messages(self._owners, self._by_ids, umkm_id)
+        return [message.message_id for message in _waiting(mine, templates, session_id)]
 
     async def ids_of_owner(self, umkm_id: str) -> list[str]:
-        found = self._collection.find({"umkm_id": umkm_id}, {"_id": 1})
-        return [document["_id"] async for document in found]
+        mine = await _owners_messages(self._owners, self._by_ids, umkm_id)
+        return [message.message_id for message in mine]
 
     async def history_of(self, umkm_id: str) -> list[Message]:
         cursor = self._collection.find({"umkm_id": umkm_id}).sort("created_at", ASCENDING)
@@ -106,9 +115,15 @@ class StoredMessageQueries:
 
 
 class InMemoryMessageQueries:
-    def __init__(self, store: InMemoryAggregateStore[Message], schedule: DispatchSchedule) -> None:
+    def __init__(
+        self,
+        store: InMemoryAggregateStore[Message],
+        schedule: DispatchSchedule,
+        owners: OwnerMessages,
+    ) -> None:
         self._store = store
         self._schedule = schedule
+        self._owners = owners
 
     async def due(self, now: datetime, limit: int) -> list[Message]:
         return await due_from_schedule(self._schedule, self._by_ids, self._store.get, now, limit)
@@ -124,17 +139,12 @@ class InMemoryMessageQueries:
     async def waiting(
         self, umkm_id: str, templates: Sequence[str], *, session_id: Any = None
     ) -> list[str]:
-        return [
-            message.message_id
-            for message in await self._all()
-            if message.umkm_id == umkm_id
-            and message.template in templates
-            and message.is_waiting
-            and (session_id is None or (message.payload or {}).get("session_id") == session_id)
-        ]
+        mine = await _owners_messages(self._owners, self._by_ids, umkm_id)
+        return [message.message_id for message in _waiting(mine, templates, session_id)]
 
     async def ids_of_owner(self, umkm_id: str) -> list[str]:
-        return [message.message_id for message in await self.history_of(umkm_id)]
+        mine = await _owners_messages(self._owners, self._by_ids, umkm_id)
+        return [message.message_id for message in mine]
 
     async def history_of(self, umkm_id: str) -> list[Message]:
         mine = [message for message in await self._all() if message.umkm_id == umkm_id]
@@ -143,6 +153,26 @@ class InMemoryMessageQueries:
     async def _all(self) -> list[Message]:
         found = [await self._store.get(message_id) for message_id in list(self._store.documents)]
         return [message for message in found if message is not None]
+
+
+async def _owners_messages(
+    owners: OwnerMessages, read_many: ReadMany, umkm_id: str
+) -> list[Message]:
+    """The owner's listed messages that were stored, in listing order (by `_id` only)."""
+    listed = await owners.message_ids(umkm_id)
+    found = await read_many(listed) if listed else {}
+    mine = (found.get(message_id) for message_id in listed)
+    return [message for message in mine if message is not None and message.umkm_id == umkm_id]
+
+
+def _waiting(messages: list[Message], templates: Sequence[str], session_id: Any) -> list[Message]:
+    return [
+        message
+        for message in messages
+        if message.template in templates
+        and message.is_waiting
+        and (session_id is None or (message.payload or {}).get("session_id") == session_id)
+    ]
 
 
 async def _restore(schedule: DispatchSchedule, unsent: list[Message]) -> int:

@@ -1,7 +1,9 @@
 """Messages saved with their dispatch schedule entry kept in step, by write order alone.
 
 Every use case writes messages through `ScheduledMessages`, the aggregate store
-with these rules around each write (two documents, no transaction):
+that lists a new message among its owner's (`adapters.owner_messages`) before
+its first write, and keeps its schedule entry by these rules around each write
+(two documents, no transaction):
 
 - before a write that makes a message due sooner than its entry may say
   (scheduled, retried, fallen back, resent), the entry is made or moved
@@ -32,6 +34,7 @@ from plut_shared.contracts import Envelope
 from plut_shared.messaging import Aggregates, Cause
 
 from notifications.adapters.dispatch_schedule import DispatchSchedule, stored_precision
+from notifications.adapters.owner_messages import OwnerMessages
 from notifications.domain.message import Message
 
 R = TypeVar("R")
@@ -88,16 +91,21 @@ async def due_from_schedule(
 
 
 class ScheduledMessages:
-    """`Aggregates[Message]` that keeps each message's schedule entry (rules above)."""
+    """`Aggregates[Message]` that lists each message and keeps its schedule entry (rules above)."""
 
-    def __init__(self, messages: Aggregates[Message], schedule: DispatchSchedule) -> None:
+    def __init__(
+        self, messages: Aggregates[Message], schedule: DispatchSchedule, owners: OwnerMessages
+    ) -> None:
         self._messages = messages
         self._schedule = schedule
+        self._owners = owners
 
     async def get(self, aggregate_id: str) -> Message | None:
         return await self._messages.get(aggregate_id)
 
     async def add(self, aggregate: Message, cause: Cause) -> list[Envelope]:
+        # Listed first: an erasure or a cancellation finds every stored message.
+        await self._owners.add(aggregate.umkm_id, aggregate.message_id)
         await self._before(None, aggregate)
         envelopes = await self._messages.add(aggregate, cause)
         await self._after(aggregate)

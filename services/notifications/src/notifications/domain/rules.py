@@ -82,6 +82,7 @@ RULES: tuple[Rule, ...] = (
     Rule(f"{_ENROLLMENT}.cancelled", "enrollment_cancelled", when=not_moved),
     Rule("training.participant.completed", "training_completed"),
     Rule("training.mentoring.scheduled", "mentoring_scheduled"),
+    Rule("training.mentoring.cancelled", "mentoring_cancelled"),
     Rule(f"{_REFERRAL}.submitted", "referral_submitted"),
     Rule(f"{_REFERRAL}.forwarded", "referral_forwarded"),
     Rule(f"{_REFERRAL}.decided", "referral_approved", when=approved),
