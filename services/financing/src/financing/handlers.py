@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from plut_shared.contracts import new_event_id, utc_now
+from plut_shared.contracts import utc_now
 from plut_shared.contracts.financing import FinancingScheme, WithdrawnBy
-from plut_shared.messaging import Aggregates, Cause
+from plut_shared.messaging import AggregateExists, Aggregates, Cause
 from plut_shared.routes import Actor
 
 from financing.adapters.referral_queries import ReferralFilter, ReferralQueries
@@ -25,6 +25,7 @@ from financing.domain.eligibility import (
     Application,
     Reason,
     no_partner,
+    open_referral,
     reasons_against,
     unknown_scheme,
 )
@@ -33,8 +34,12 @@ from financing.domain.offer import applicant_for
 from financing.domain.referral import Referral
 from financing.domain.routing import PartnerRouter
 from financing.domain.rules import Partner, SchemeBook
+from financing.referral_slots import ReferralSlots, referral_id_for
 
 SERVICE = "financing"
+# A request that loses its slot asks again; losing over and over means referrals of the
+# enterprise are made and closed faster than one request can look: then it is refused.
+REFER_ATTEMPTS = 5
 
 
 class NotFound(Exception):
@@ -79,6 +84,7 @@ class FinancingHandlers:
     ) -> None:
         self.enterprises, self.sessions, self.referrals = enterprises, sessions, referrals
         self.queries, self.rules, self.clock = queries, rules, clock
+        self.slots = ReferralSlots(referrals, enterprises)
 
     async def eligibility(
         self, umkm_id: str, scheme: FinancingScheme, amount: int, actor: Actor
@@ -105,22 +111,51 @@ class FinancingHandlers:
     async def refer(
         self, umkm_id: str, scheme: FinancingScheme, amount: int, actor: Actor
     ) -> Referral:
-        """Submit and forward at once to the routed partner, or raise `NotEligible`."""
-        checked = await self.eligibility(umkm_id, scheme, amount, actor)
-        if checked.reasons or checked.partner is None:
-            raise NotEligible(checked.reasons)
+        """Submit and forward at once to the routed partner, or raise `NotEligible`.
+
+        The referral takes the enterprise's next slot (`referral_slots`): of requests
+        racing for one enterprise exactly one is stored, and the others ask again,
+        so they are refused as a sequential second request would be.
+        """
+        for _ in range(REFER_ATTEMPTS):
+            checked = await self.eligibility(umkm_id, scheme, amount, actor)
+            if checked.reasons or checked.partner is None:
+                raise NotEligible(checked.reasons)
+            referral = await self._refer_in_next_slot(umkm_id, checked, actor)
+            if referral is not None:
+                return referral
+        raise NotEligible([open_referral()])
+
+    async def _refer_in_next_slot(
+        self, umkm_id: str, checked: Eligibility, actor: Actor
+    ) -> Referral | None:
+        """The stored referral, or None when another request took the slot or left it open."""
         profile = await self._profile(umkm_id, actor)
+        slot = await self.slots.next_free(profile)
+        if slot is None:
+            return None
+        referral = self._forwarded(profile, referral_id_for(umkm_id, slot), checked, actor)
+        cause = Cause(actor.correlation_id)
+        try:
+            await self.referrals.add(referral, cause)
+        except AggregateExists:
+            return None
+        await self.slots.note_taken(umkm_id, slot, cause)
+        return referral
+
+    def _forwarded(
+        self, profile: EnterpriseProfile, referral_id: str, checked: Eligibility, actor: Actor
+    ) -> Referral:
         now, partner = self.clock(), checked.partner
+        rules = self.rules.schemes.get(checked.scheme)
+        assert partner is not None and rules is not None  # eligibility found them
         referral = Referral.submit(
-            referral_id=new_event_id(), umkm_id=umkm_id, centre_id=profile.centre_id,
-            scheme=scheme, amount=amount, rules_version=checked.rules_version,
+            referral_id=referral_id, umkm_id=profile.umkm_id, centre_id=profile.centre_id,
+            scheme=checked.scheme, amount=checked.amount, rules_version=checked.rules_version,
             by=actor.subject, at=now,
         )  # fmt: skip
         due = self.rules.calendar.answer_due(now, partner.sla_working_days)
-        rules = self.rules.schemes.get(scheme)
-        assert rules is not None  # eligibility found them
         referral.forward(partner.partner_id, applicant_for(profile, rules), due, now)
-        await self.referrals.add(referral, Cause(actor.correlation_id))
         return referral
 
     async def withdraw(

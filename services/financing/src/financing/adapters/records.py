@@ -69,6 +69,8 @@ class ReferralMapper(Mapper[Referral]):
         document["history"] = [
             {**asdict(step), "status": str(step.status)} for step in aggregate.history
         ]
+        # Lists sort by it: slot ids (`referral_slots`) do not sort by creation time.
+        document["submitted_at"] = aggregate.submitted_at
         return document
 
     def from_document(self, document: Mapping[str, Any]) -> Referral:

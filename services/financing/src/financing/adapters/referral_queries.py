@@ -9,7 +9,7 @@ over the in-memory aggregate store, for use-case tests without a store.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from plut_shared.messaging import InMemoryAggregateStore
@@ -21,6 +21,10 @@ from financing.domain.referral import Referral
 from financing.domain.status import OPEN, Status
 
 OPEN_STATES = sorted(str(status) for status in OPEN)
+# New referrals come last, so pages stay stable as they arrive. Referrals stored before
+# `submitted_at` have none and come first, as they should: their UUIDv7 ids then sort
+# them by creation time among themselves.
+OLDEST_FIRST = [("submitted_at", ASCENDING), ("_id", ASCENDING)]
 
 
 @dataclass(frozen=True)
@@ -69,8 +73,7 @@ class StoredReferralQueries:
     ) -> tuple[list[Referral], int]:
         query = _query(where)
         total = await self._collection.count_documents(query)
-        # UUIDv7 ids sort by creation time, so pages stay stable as referrals arrive.
-        cursor = self._collection.find(query).sort("_id", ASCENDING).skip(offset).limit(limit)
+        cursor = self._collection.find(query).sort(OLDEST_FIRST).skip(offset).limit(limit)
         return [self._mapper.from_document(document) async for document in cursor], total
 
     async def open_of(self, umkm_id: str) -> list[str]:
@@ -128,5 +131,9 @@ class InMemoryReferralQueries:
         ][:limit]
 
     async def _all(self) -> list[Referral]:
-        found = [await self._store.get(key) for key in sorted(self._store.documents)]
-        return [referral for referral in found if referral is not None]
+        found = [await self._store.get(key) for key in self._store.documents]
+        return sorted((r for r in found if r is not None), key=_oldest_first)
+
+
+def _oldest_first(referral: Referral) -> tuple[datetime, str]:
+    return referral.submitted_at or datetime.min.replace(tzinfo=UTC), referral.referral_id

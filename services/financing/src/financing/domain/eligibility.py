@@ -131,14 +131,16 @@ def _prerequisite(a: Application) -> Reason | None:
     )
 
 
-def _open_referral(a: Application) -> Reason | None:
-    if not a.has_open_referral:
-        return None
+def open_referral() -> Reason:
     return Reason(
         "open_referral",
         "Masih ada rujukan pembiayaan yang berjalan untuk usaha ini",
         "A financing referral for this enterprise is still open",
     )
+
+
+def _open_referral(a: Application) -> Reason | None:
+    return open_referral() if a.has_open_referral else None
 
 
 CHECKS: tuple[Callable[[Application], Reason | None], ...] = (

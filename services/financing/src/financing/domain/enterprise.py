@@ -5,7 +5,9 @@ founding year, consents, and the owner's name, NIK and phone for partners the
 owner consented to) plus the training sessions the owner completed. Erasure
 (`registration.umkm.erased`) drops every personal field for good; a stub is
 made when a training event arrives before the registration, and filled later.
-It records no events: it only mirrors other services' facts.
+It records no events: it only mirrors other services' facts, plus one of
+financing's own, how many referral slots the enterprise has used (a hint that
+saves reads, see `financing.referral_slots`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class EnterpriseProfile:
     consents: dict[str, bool] = field(default_factory=dict)
     erased: bool = False
     completed_sessions: list[str] = field(default_factory=list)
+    referrals_made: int = 0  # slots 0 .. referrals_made - 1 hold referrals
 
     @classmethod
     def stub(cls, umkm_id: str, centre_id: str) -> EnterpriseProfile:
@@ -73,6 +76,10 @@ class EnterpriseProfile:
     def complete_session(self, session_id: str) -> None:
         if session_id not in self.completed_sessions:
             self.completed_sessions.append(session_id)
+
+    def note_referral(self, slot: int) -> None:
+        # Writers may finish out of order: the hint only ever rises.
+        self.referrals_made = max(self.referrals_made, slot + 1)
 
     def consents_to(self, purpose: str) -> bool:
         return not self.erased and self.consents.get(purpose) is True

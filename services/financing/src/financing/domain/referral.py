@@ -74,6 +74,10 @@ class Referral:
         referral.pending_events.append(referral._event(ReferralSubmitted))
         return referral
 
+    @property
+    def submitted_at(self) -> datetime | None:
+        return self.history[0].at if self.history else None
+
     def forward(self, partner_id: str, applicant: Applicant, due: datetime, at: datetime) -> None:
         self._require({Status.SUBMITTED}, "forward")
         self.partner_id, self.answer_due_at, self.offered = partner_id, due, True
