@@ -149,3 +149,15 @@ async def test_referrals_stored_before_slots_block_while_open_and_not_after(w) -
     assert [reason.code for reason in refused.value.reasons] == ["open_referral"]
     await withdraw(w, legacy.referral_id)
     assert (await refer(w, umkm_id)).referral_id == referral_id_for(umkm_id, 0)
+
+
+async def test_a_failed_hint_write_still_answers_with_the_stored_referral(w, monkeypatch) -> None:
+    umkm_id = await w.register()
+
+    async def store_down(*args, **kwargs):
+        raise ConnectionError("store unavailable (simulated)")
+
+    monkeypatch.setattr(w.enterprises, "change", store_down)
+    referral = await refer(w, umkm_id)
+    assert referral.referral_id == referral_id_for(umkm_id, 0)
+    assert await w.referrals.get(referral.referral_id) is not None

@@ -41,6 +41,7 @@ so lists sort by `submitted_at` (see `adapters.referral_queries`).
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from plut_shared.messaging import Aggregates, Cause
@@ -51,6 +52,8 @@ from financing.domain.status import OPEN
 
 # Fixed for ever: changing it would renumber every enterprise's chain from 0.
 SLOT_NAMESPACE = uuid.UUID("5b0f3c1e-6f7a-4d36-9a57-2f8e1c0d4b91")
+
+log = logging.getLogger(__name__)
 
 
 def referral_id_for(umkm_id: str, slot: int) -> str:
@@ -80,4 +83,7 @@ class ReferralSlots:
 
     async def note_taken(self, umkm_id: str, slot: int, cause: Cause) -> None:
         """Raise the profile's hint past `slot`; losing this write only costs reads later."""
-        await self._enterprises.change(umkm_id, lambda p: p.note_referral(slot), cause)
+        try:
+            await self._enterprises.change(umkm_id, lambda p: p.note_referral(slot), cause)
+        except Exception:  # the referral is stored and forwarded: its request succeeded
+            log.warning("referral slot hint not raised; the next referral reads one slot more")
