@@ -46,7 +46,7 @@ class VhostAdmin:
         self.client = httpx.Client(
             base_url=management_url.rstrip("/") + "/api",
             auth=(self.user, parts.password or "guest"),
-            timeout=10,
+            timeout=30,  # the management API slows down on a busy machine
         )
         self.provisioner = BrokerProvisioner(management_url, self.user, parts.password or "guest")
         self.user_prefix = f"plut-t{uuid.uuid4().hex[:8]}-"

@@ -108,7 +108,7 @@ def queued(platform: ChaosPlatform) -> int:
     response = httpx.get(
         f"{platform.broker.management_url}api/queues/{platform.vhost_path}",
         auth=("guest", "guest"),
-        timeout=10,
+        timeout=30,
     )
     response.raise_for_status()
     return sum(
