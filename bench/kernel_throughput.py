@@ -13,7 +13,8 @@ Same broker and store, a fresh vhost and database:
    event on its own new aggregate, as registrations are ("spread");
 3. kernel at 25% of the hot peak rate, and one event at a time (no backlog).
 Prints both ratios, the latencies, the CPU each process spent per event (and
-the rate that allows on this machine's cores: `bench.cpu`), and the peak
+the rate that allows on this machine's cores: `bench.cpu`), the store commands
+per event (`bench.store_commands`), and the peak
 resident memory of the benchmark process (the service runs in it), the broker
 and the store.
 """
@@ -34,6 +35,7 @@ from pymongo import AsyncMongoClient
 from bench.baselines import IN_FLIGHT, baseline
 from bench.cpu import CpuSeconds
 from bench.memory import own_peak_mb, peak_mb_of
+from bench.store_commands import StoreCommands, per_event
 from tests.support.broker_admin import VhostAdmin, with_vhost
 from tests.support.containers import local_endpoints
 from tests.support.counter_service import CounterService, settings_for
@@ -134,17 +136,22 @@ async def kernel(
         prefetch=prefetch,
     )
     # As the `testkit` broker user, which owns the counter events (tests/support/broker_admin.py).
+    commands = StoreCommands.listening()  # before the service makes its client
     service = CounterService(f"kernel-{uuid.uuid4().hex[:8]}", settings, database)
     timings = Timings()
     service.behaviour.after_effect = timings.record_effect
     await service.start()
     try:
-        before = CpuSeconds.now()
+        before, sent = CpuSeconds.now(), commands.snapshot()
         rate, loaded = await peak(service, timings, events)
-        hot_cpu = CpuSeconds.now() - before
-        before = CpuSeconds.now()
+        hot_cpu, hot_commands = (
+            CpuSeconds.now() - before,
+            per_event(sent, commands.snapshot(), events),
+        )
+        before, sent = CpuSeconds.now(), commands.snapshot()
         spread_rate = await spread(service, timings, events)
         spread_cpu = CpuSeconds.now() - before
+        spread_commands = per_event(sent, commands.snapshot(), events)
         quarter = await paced(service, timings, rate / 4, max(100, events // 4))
         idle = await one_at_a_time(service, timings)
     finally:
@@ -152,6 +159,8 @@ async def kernel(
     return {
         "rate": rate,
         "hot_cpu": hot_cpu,
+        "hot_commands": hot_commands,
+        "spread_commands": spread_commands,
         "spread_rate": spread_rate,
         "spread_cpu": spread_cpu,
         "loaded": timings.latencies(loaded),
@@ -188,6 +197,8 @@ def report(
     print(f"cpu/event baseline, pipelined: {pipelined_cpu.per_event(events)}")
     print(f"cpu/event kernel, hot:         {path['hot_cpu'].per_event(events)}")
     print(f"cpu/event kernel, spread:      {path['spread_cpu'].per_event(events)}")
+    print(f"store commands/event, hot:     {path['hot_commands']}")
+    print(f"store commands/event, spread:  {path['spread_commands']}")
     print(f"latency   write -> effect at peak:               {percentiles(path['loaded'])}")
     quarter = f"at 25% of peak ({float(path['quarter_rate']):.0f}/s):"
     print(f"latency   write -> effect {quarter:<22} {percentiles(path['quarter'])}")
