@@ -1,7 +1,8 @@
 """The relay drains aggregates in batches: the same few round trips per batch
-whatever its size, and nothing lost at the edges (a writer appending
-mid-publish, a publish that fails, a read showing an outbox older than its
-version, as the local store sometimes returns under contention)."""
+whatever its size, and nothing lost or published twice at the edges (a writer
+appending mid-publish, a publish that fails, a read showing an outbox older
+than its version, as the local store sometimes returns under contention, and
+another relay publishing an outbox between this one's read and its lease)."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ async def _leftovers(service: CounterService) -> list[dict]:
     return [doc async for doc in service.db.counters.find(query)]
 
 
-async def test_a_batch_costs_the_same_six_round_trips_whatever_its_size(
+async def test_a_batch_costs_the_same_seven_round_trips_whatever_its_size(
     start_service: Callable,
 ) -> None:
     service: CounterService = await start_service(relay=False)
@@ -61,8 +62,9 @@ async def test_a_batch_costs_the_same_six_round_trips_whatever_its_size(
 
     await service.relay.drain(counting, ids)  # type: ignore[arg-type]
 
-    # Read, lease; remove the published events, read, confirm, clear the flags.
-    assert counting.calls == ["find", "bulk_write", "bulk_write", "find", "find", "bulk_write"]
+    # Read, lease, read under the lease; remove the published events, read, confirm, clear.
+    reads_and_writes = ["find", "bulk_write", "find", "bulk_write", "find", "find", "bulk_write"]
+    assert counting.calls == reads_and_writes
     assert service.relay.published == AGGREGATES
     assert await _leftovers(service) == []
     totals = await eventually(lambda: _totals(service), lambda t: len(t) == AGGREGATES)
@@ -158,7 +160,7 @@ async def test_a_read_after_publishing_that_hides_newer_events_loses_none(
 
     service.relay._publisher.publish_event = publish_then_write  # type: ignore[method-assign]
     # The read after removing the published event shows no outbox, hiding event 2.
-    torn = CountingCollection(service.counters.collection, torn_reads=(2,))
+    torn = CountingCollection(service.counters.collection, torn_reads=(3,))
     await service.relay.drain(torn, ["busy"])  # type: ignore[arg-type]
 
     busy = await service.db.counters.find_one({"_id": "busy"})
@@ -168,3 +170,49 @@ async def test_a_read_after_publishing_that_hides_newer_events_loses_none(
     await service.relay.drain(service.counters.collection, ["busy"])
     totals = await eventually(lambda: _totals(service), lambda t: len(t.get("busy", [])) == 2)
     assert totals == {"busy": [1, 2]}
+
+
+class OvertakenAfterRead:
+    """The collection, whose first read returns what it found only after `overtake`
+    ran: another relay publishes those outboxes in between and frees their leases."""
+
+    def __init__(self, collection: Any, overtake: Callable[[], Any]) -> None:
+        self._collection = collection
+        self.name = collection.name
+        self._overtake = overtake
+        self._overtaken = False
+
+    def __getattr__(self, method: str) -> Any:
+        if method == "find" and not self._overtaken:
+            self._overtaken = True
+            return self._read_then_overtaken
+        return getattr(self._collection, method)
+
+    def _read_then_overtaken(self, *args: Any, **kwargs: Any) -> Any:
+        async def documents() -> Any:
+            found = [document async for document in self._collection.find(*args, **kwargs)]
+            await self._overtake()
+            for document in found:
+                yield document
+
+        return documents()
+
+
+async def test_an_outbox_another_relay_published_after_this_ones_read_is_not_published_again(
+    start_service: Callable,
+) -> None:
+    service: CounterService = await start_service(relay=False)
+    await service.increment("raced", 1)
+    collection = service.counters.collection
+    overtaken = OvertakenAfterRead(collection, lambda: service.relay.drain(collection, ["raced"]))
+
+    await service.relay.drain(overtaken, ["raced"])  # type: ignore[arg-type]
+
+    assert service.relay.published == 1  # by the relay that overtook; the lease was free again
+    raced = await service.db.counters.find_one({"_id": "raced"})
+    assert raced["outbox"] == [] and raced["outbox_lease_holder"] == ""
+    await service.increment("raced", 2)  # no lease left behind holds the next event back
+    await service.relay.drain(collection, ["raced"])
+    totals = await eventually(lambda: _totals(service), lambda t: len(t.get("raced", [])) == 2)
+    assert totals == {"raced": [1, 2]}
+    assert service.relay.published == 2

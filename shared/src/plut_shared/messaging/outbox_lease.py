@@ -8,7 +8,7 @@ never makes a writer retry. The lease is taken with a compare-and-swap on
 store (`outbox.create_aggregate_indexes`), so it costs the same at any size.
 
 The relay works on many aggregates at once, so every step here is one bulk
-write for a whole batch (one round trip), not one write per aggregate.
+write or one read for a whole batch (one round trip), not one per aggregate.
 Published events are removed by their ids, never by emptying the outbox of a
 version that was read: on the local store a read under contention sometimes
 shows a `version` newer than the `outbox` beside it (measured: 38 of 16,380
@@ -81,16 +81,29 @@ def left_flagged(document: dict[str, Any]) -> bool:
 async def take(
     collection: AsyncCollection, claims: list[Claim], token: str, until: datetime
 ) -> list[Claim]:
-    """Take the leases (from FREE, or from holders whose lease ran out); the claims won."""
+    """Take the leases (from FREE, or from holders whose lease ran out); the claims
+    won, with their events as read under the lease.
+
+    The events come from a read after the take, never from the read that found
+    the claim: another relay may have published that outbox, removed it and
+    freed the lease in between, and the free lease would then be taken again
+    and the same events published twice. Under the lease nobody else removes
+    events, so the outbox read then holds nothing already published. A lease
+    won over an outbox found empty by then is given back at once.
+    """
     if not claims:
         return []
     lease = {"$set": {LEASE_HOLDER: token, LEASE_UNTIL: until}}
     writes = [UpdateOne({"_id": c.aggregate_id, LEASE_HOLDER: c.held_by}, lease) for c in claims]
-    if await _bulk(collection, writes) == len(claims):
-        return claims
-    held = await read(collection, [claim.aggregate_id for claim in claims], {LEASE_HOLDER: 1})
-    holders = {document["_id"]: document.get(LEASE_HOLDER, FREE) for document in held}
-    return [claim for claim in claims if holders.get(claim.aggregate_id) == token]
+    await _bulk(collection, writes)
+    held = await read(collection, [claim.aggregate_id for claim in claims])
+    won = [
+        Claim(document["_id"], token, list(document.get(OUTBOX) or []))
+        for document in held
+        if document.get(LEASE_HOLDER) == token
+    ]
+    await release(collection, [claim for claim in won if not claim.events], token)
+    return [claim for claim in won if claim.events]
 
 
 async def finish(collection: AsyncCollection, claims: list[Claim], token: str) -> list[Any]:
