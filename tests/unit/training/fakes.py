@@ -27,6 +27,7 @@ from training.domain.session import TrainingSession
 from training.handlers.catalogue import CatalogueHandlers
 from training.handlers.common import Actor, Stores
 from training.handlers.enrolment import EnrolmentHandlers
+from training.handlers.erasure import ErasureWithdrawals
 from training.handlers.mentoring import MentoringHandlers
 from training.handlers.served import ServedEnterprises
 
@@ -123,7 +124,7 @@ def wired(*, waitlist_max: int = 200) -> Wired:
         CatalogueHandlers(stores, queries, clock, waitlist_max=waitlist_max),
         EnrolmentHandlers(stores, clock),
         MentoringHandlers(stores, queries, clock),
-        ServedEnterprises(stores.enterprises),
+        ServedEnterprises(stores.enterprises, ErasureWithdrawals(stores, clock)),
     )
 
 
@@ -170,6 +171,14 @@ def _envelope(payload: Any, umkm_id: str, centre_id: str) -> Envelope:
 async def deliver(w: Wired, envelope: Envelope) -> None:
     """An event as the consumer hands it over: parsed, to the handler of its type."""
     await w.served.routes()[envelope.event_type](envelope, parse_payload(envelope))
+
+
+async def consume_own_events(w: Wired) -> None:
+    """Training's events that training consumes itself, delivered (again: each applies once)."""
+    own = [event for event in w.served.routes() if event.startswith("training.")]
+    for event_type in own:
+        for envelope in w.events(event_type):
+            await deliver(w, envelope)
 
 
 async def register(w: Wired, *umkm_ids: str, centre_id: str = CENTRE, **changes: Any) -> None:

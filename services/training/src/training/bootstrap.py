@@ -38,12 +38,23 @@ from training.entrypoints.http import Wiring
 from training.handlers.catalogue import CatalogueHandlers
 from training.handlers.common import SERVICE, Stores
 from training.handlers.enrolment import EnrolmentHandlers
+from training.handlers.erasure import ErasureWithdrawals
 from training.handlers.mentoring import MentoringHandlers
 from training.handlers.served import ServedEnterprises
 
 # The enterprises training may serve come from registration; completions from
-# training itself (a completed course is a prerequisite of the next one).
-EVENTS = ConsumerQueue("events", ("registration.umkm.*", "training.participant.completed"))
+# training itself (a completed course is a prerequisite of the next one), and
+# enrolments and bookings too (an erasure withdraws them: README, "Erasure").
+EVENTS = ConsumerQueue(
+    "events",
+    (
+        "registration.umkm.*",
+        "training.participant.completed",
+        "training.enrollment.confirmed",
+        "training.enrollment.waitlisted",
+        "training.mentoring.scheduled",
+    ),
+)
 
 DESCRIPTION = """\
 Training (pelatihan) and mentoring (pendampingan) at PLUT centres: a course
@@ -91,7 +102,7 @@ def _wiring(
         catalogue=CatalogueHandlers(stores, queries, clock, waitlist_max=settings.waitlist_max),
         enrolment=EnrolmentHandlers(stores, clock),
         mentoring=MentoringHandlers(stores, queries, clock),
-        served=ServedEnterprises(stores.enterprises),
+        served=ServedEnterprises(stores.enterprises, ErasureWithdrawals(stores, clock)),
         settings=settings,
     )
 

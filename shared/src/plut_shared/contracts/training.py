@@ -77,8 +77,9 @@ class EnrollmentCancelled(_Enrollment):
     reason: Code = Field(
         default="",
         description="`withdrawn` (the enterprise or an officer cancelled it), "
-        "`session_cancelled`, or `session_rescheduled` (the seat is re-confirmed at the new "
-        "time by a `training.enrollment.confirmed` that follows).",
+        "`session_cancelled`, `session_rescheduled` (the seat is re-confirmed at the new "
+        "time by a `training.enrollment.confirmed` that follows), or `erased` (the owner had "
+        "their data erased; nobody is to be told).",
     )
 
 
@@ -108,7 +109,11 @@ class MentoringScheduled(_Mentoring):
 
 @event("training.mentoring.cancelled")
 class MentoringCancelled(_Mentoring):
-    pass
+    reason: Code = Field(
+        default="",
+        description="`withdrawn` (an officer cancelled it) or `erased` (the owner had their "
+        "data erased; nobody is to be told); empty from producers older than this field.",
+    )
 
 
 @event("training.mentoring.completed")

@@ -27,6 +27,8 @@ class EnterpriseMapper(Mapper[ServedEnterprise]):
             "business_name": aggregate.business_name,
             "erased": aggregate.erased,
             "completed_courses": list(aggregate.completed_courses),
+            "session_ids": list(aggregate.session_ids),
+            "appointment_ids": list(aggregate.appointment_ids),
         }
 
     def from_document(self, document: Mapping[str, Any]) -> ServedEnterprise:
@@ -41,4 +43,7 @@ class EnterpriseMapper(Mapper[ServedEnterprise]):
             business_name=document["business_name"],
             erased=document["erased"],
             completed_courses=list(document["completed_courses"]),
+            # Absent from documents written before erasure followed enrolments.
+            session_ids=list(document.get("session_ids", [])),
+            appointment_ids=list(document.get("appointment_ids", [])),
         )

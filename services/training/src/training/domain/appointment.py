@@ -23,6 +23,10 @@ from training.domain.consultant import Area, Consultant, Slot
 from training.domain.errors import StateConflict
 from training.domain.outcome import Outcome
 
+# Reasons a `training.mentoring.cancelled` gives (see its contract).
+WITHDRAWN = "withdrawn"
+ERASED = "erased"
+
 
 class AppointmentStatus(StrEnum):
     SCHEDULED = "scheduled"
@@ -77,10 +81,20 @@ class Appointment:
         self.slot = _future_slot(consultant, slot_id, at)
         self.pending_events.append(self._payload(MentoringScheduled, previous_at=previous))
 
-    def cancel(self, at: datetime) -> None:
+    def cancel(self, at: datetime, reason: str = WITHDRAWN) -> None:
         self._ensure_scheduled()
         self.status, self.closed_at = AppointmentStatus.CANCELLED, at
-        self.pending_events.append(self._payload(MentoringCancelled))
+        self.pending_events.append(self._payload(MentoringCancelled, reason=reason))
+
+    def withdraw_erased(self, at: datetime) -> bool:
+        """Cancel the appointment of an erased owner if it is still to come; True if so.
+
+        One that has begun or closed stays as history, and a repeat changes nothing.
+        """
+        if self.status is not AppointmentStatus.SCHEDULED or self.slot.starts_at <= at:
+            return False
+        self.cancel(at, ERASED)
+        return True
 
     def complete(self, outcome: Outcome, at: datetime) -> None:
         """Close with the outcome; the event carries area and time only, never the notes."""

@@ -3,6 +3,10 @@
 Training keeps what its rules need (centre, scale class, sector, consents,
 erased, completed courses) and the two names a certificate prints. Erasure
 drops the names and consents and keeps only what counts need.
+
+It also lists the sessions the enterprise enrolled in and the mentoring
+appointments it booked, learnt from training's own events, so that an erasure
+finds them by id instead of scanning every session (README, "Erasure").
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ class ServedEnterprise:
     business_name: str | None = None
     erased: bool = False
     completed_courses: list[str] = field(default_factory=list)
+    session_ids: list[str] = field(default_factory=list)
+    appointment_ids: list[str] = field(default_factory=list)
 
     def on_registered(self, payload: Any) -> None:
         self.registered = True
@@ -61,9 +67,22 @@ class ServedEnterprise:
         self.owner_name = self.business_name = None
         self.consents = {}
 
-    def on_completed(self, course_id: str) -> None:
+    def on_completed(self, course_id: str, session_id: str) -> None:
         if course_id and course_id not in self.completed_courses:
             self.completed_courses.append(course_id)
+        # A completed session takes no more changes: an erasure has nothing to do there.
+        if session_id in self.session_ids:
+            self.session_ids.remove(session_id)
+
+    def on_enrolled(self, session_id: str) -> None:
+        # Kept after a cancellation: a re-enrolment's event may overtake the
+        # cancellation's, and a stale id only costs an erasure one read.
+        if session_id not in self.session_ids:
+            self.session_ids.append(session_id)
+
+    def on_booked(self, appointment_id: str) -> None:
+        if appointment_id not in self.appointment_ids:
+            self.appointment_ids.append(appointment_id)
 
     def ensure_served_by(self, centre_id: str) -> None:
         """Only registered, non-erased enterprises of the centre may enrol or book."""

@@ -65,6 +65,18 @@ class Roster:
     def active(self) -> list[Enrollment]:
         return [e for e in self.enrollments if e.active]
 
+    def withdrawable(self, umkm_id: str, *, begun: bool) -> list[Enrollment]:
+        """The enterprise's waiting place, and its seat while the session has not begun."""
+        return [
+            e
+            for e in self.enrollments
+            if e.umkm_id == umkm_id
+            and (
+                e.status is EnrollmentStatus.WAITLISTED
+                or (e.status is EnrollmentStatus.CONFIRMED and not begun)
+            )
+        ]
+
     def get(self, enrollment_id: str) -> Enrollment:
         for enrollment in self.enrollments:
             if enrollment.enrollment_id == enrollment_id:

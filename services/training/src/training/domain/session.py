@@ -23,6 +23,7 @@ from training.domain.text import clean_text
 from training.domain.times import days_between, wib_date
 
 MAX_CAPACITY = 500
+_CANCELLABLE = (EnrollmentStatus.CONFIRMED, EnrollmentStatus.WAITLISTED)
 
 
 class SessionStatus(StrEnum):
@@ -90,21 +91,37 @@ class TrainingSession:
             self.pending_events.append(ev.waitlisted(self, enrollment, position))
         return enrollment
 
-    def cancel_enrollment(self, enrollment_id: str, at: datetime) -> Enrollment | None:
+    def cancel_enrollment(
+        self, enrollment_id: str, at: datetime, reason: str = ev.WITHDRAWN
+    ) -> Enrollment | None:
         """Cancel one enrolment; a freed seat goes to the first waiting. Returns the promoted."""
         self._ensure_scheduled()
         enrollment = self.roster.get(enrollment_id)
-        if enrollment.status not in (EnrollmentStatus.CONFIRMED, EnrollmentStatus.WAITLISTED):
+        if enrollment.status not in _CANCELLABLE:
             raise StateConflict(f"the enrolment is {enrollment.status}")
         freed_seat = enrollment.status is EnrollmentStatus.CONFIRMED
-        enrollment.cancel(at, ev.WITHDRAWN)
-        self.pending_events.append(ev.cancelled(self, enrollment, ev.WITHDRAWN))
+        enrollment.cancel(at, reason)
+        self.pending_events.append(ev.cancelled(self, enrollment, reason))
         if not freed_seat or at >= self.schedule.starts_at:
             return None  # once it has begun, a seat is no use to someone on the list
         promoted = self.roster.promote_first()
         if promoted is not None:
             self.pending_events.append(ev.promoted(self, promoted))
         return promoted
+
+    def withdraw_erased(self, umkm_id: str, at: datetime) -> list[Enrollment]:
+        """Cancel an erased owner's future seat or waiting place here, as a withdrawal does.
+
+        A seat in a session that has begun, and any session no longer scheduled,
+        stay as history. With nothing left to cancel nothing changes, so a
+        redelivered erasure publishes nothing twice.
+        """
+        if self.status is not SessionStatus.SCHEDULED:
+            return []
+        due = self.roster.withdrawable(umkm_id, begun=at >= self.schedule.starts_at)
+        for enrollment in due:
+            self.cancel_enrollment(enrollment.enrollment_id, at, ev.ERASED)
+        return due
 
     def cancel(self, reason: str, at: datetime) -> None:
         """Call the session off: every participant, seated or waiting, hears of it."""

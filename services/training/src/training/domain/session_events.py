@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 WITHDRAWN = "withdrawn"
 SESSION_CANCELLED = "session_cancelled"
 SESSION_RESCHEDULED = "session_rescheduled"
+ERASED = "erased"  # the owner had their data erased (also on `training.mentoring.cancelled`)
 
 P = TypeVar("P")
 
