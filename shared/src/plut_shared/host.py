@@ -41,7 +41,7 @@ from plut_shared.tracing import TracingMiddleware, configure_tracing
 
 log = logging.getLogger(__name__)
 
-StartupHook = Callable[[], Awaitable[None]]
+StartupHook = Callable[[], Awaitable[object]]  # what a hook returns is not used
 A = TypeVar("A")
 
 

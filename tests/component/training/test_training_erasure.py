@@ -15,7 +15,11 @@ import httpx
 import pytest
 from plut_shared.contracts import Envelope, make_envelope
 from plut_shared.contracts.registration import UmkmErased
+from plut_shared.messaging import AggregateStore
+from plut_shared.messaging.outbox import STATE_SEAL
 from pydantic import SecretStr
+from training.adapters.enterprises import EnterpriseMapper
+from training.adapters.erasure_lists import MIGRATIONS, ErasureLists
 from training.config import TrainingSettings
 
 from tests.component.registration.examples import CENTRE, auth
@@ -76,11 +80,6 @@ def of(event_type: str, umkm_id: str) -> Callable[[Envelope], bool]:
     return lambda e: e.event_type == event_type and e.payload["umkm_id"] == umkm_id
 
 
-def distinct(events: EventProbe, accept: Callable[[Envelope], bool]) -> list[Envelope]:
-    """Matching events by id: the relay may publish one twice, a second cancellation is new."""
-    return list({e.event_id: e for e in events.matching(accept)}.values())
-
-
 async def test_an_erased_owners_future_seat_goes_to_the_first_waiting_with_events(
     client: httpx.AsyncClient, sender: EventSender, events: EventProbe
 ):
@@ -117,7 +116,7 @@ async def test_a_session_that_has_begun_keeps_the_erased_owners_seat_as_history(
     assert cancelled.subject_id == ahead
     assert await roster(client, begun) == {umkm_id: "confirmed"}
     assert await roster(client, ahead) == {umkm_id: "cancelled", other: "confirmed"}
-    assert len(distinct(events, of(CANCELLED, umkm_id))) == 1
+    assert len(events.matching(of(CANCELLED, umkm_id))) == 1
 
 
 async def test_a_redelivered_erasure_changes_and_publishes_nothing_more(
@@ -137,8 +136,8 @@ async def test_a_redelivered_erasure_changes_and_publishes_nothing_more(
     await handled(client, ERASED, 1, "duplicate")
     after = [await db.sessions.find_one({"_id": sid}), await db.enterprises.find_one(umkm_id)]
     assert [d["version"] for d in after] == [d["version"] for d in before]
-    assert len(distinct(events, of(CANCELLED, umkm_id))) == 1
-    assert len(distinct(events, of(PROMOTED, waiting))) == 1
+    assert len(events.matching(of(CANCELLED, umkm_id))) == 1
+    assert len(events.matching(of(PROMOTED, waiting))) == 1
 
 
 async def test_an_erasure_before_any_enrolment_erases_and_withdraws_nothing(
@@ -180,8 +179,8 @@ async def test_an_erasure_cancels_every_one_of_many_enrolments_and_a_booking(
     await events.wait_for(of(PROMOTED, waiting), count=25, timeout=90)
     mentoring = (await events.wait_for(of("training.mentoring.cancelled", umkm_id)))[0]
     print(f"erasure of 25 enrolments and 1 booking: {time.monotonic() - started:.2f} s")
-    cancelled = distinct(events, of(CANCELLED, umkm_id))
-    promoted = distinct(events, of(PROMOTED, waiting))
+    cancelled = events.matching(of(CANCELLED, umkm_id))
+    promoted = events.matching(of(PROMOTED, waiting))
     assert sorted(e.subject_id for e in cancelled) == sorted(sessions)
     assert {e.payload["reason"] for e in cancelled} == {"erased"}
     assert sorted(e.subject_id for e in promoted) == sorted(sessions)
@@ -210,3 +209,32 @@ async def booked_appointment(client: httpx.AsyncClient, umkm_id: str) -> str:
     booked = await client.post("/appointments", json=booking, headers=auth("officer"))
     assert booked.status_code == 201, booked.text
     return str(booked.json()["appointment_id"])
+
+
+async def test_enrolments_made_before_the_lists_existed_are_listed_at_start_and_withdrawn(
+    client: httpx.AsyncClient, sender: EventSender, events: EventProbe, mongo_client, database_name
+):
+    umkm_id, waiting = await known_enterprises(client, sender, 2)
+    sid = (await planned_session(client, in_days(5), capacity=1))["session_id"]
+    await enrol(client, sid, umkm_id)
+    await enrol(client, sid, waiting)
+    appointment_id = await booked_appointment(client, umkm_id)
+    for event_type in ("enrollment.confirmed", "enrollment.waitlisted", "mentoring.scheduled"):
+        await handled(client, f"training.{event_type}", 1)
+    db = mongo_client[database_name]
+    # As an older version wrote them: no lists (and a seal over a state without them).
+    unlisted = {"$unset": {"session_ids": "", "appointment_ids": "", STATE_SEAL: ""}}
+    await db.enterprises.update_many({}, unlisted)
+    await db[MIGRATIONS].delete_many({})  # the service's own start found nothing to list
+    store = AggregateStore(db.enterprises, EnterpriseMapper(), producer="training")
+
+    assert await ErasureLists(db, store).fill_once() == 2
+    assert await ErasureLists(db, store).fill_once() == 0  # once: later starts read nothing
+
+    listed = await db.enterprises.find_one({"_id": umkm_id})
+    assert (listed["session_ids"], listed["appointment_ids"]) == ([sid], [appointment_id])
+    await sender.publish(erasure(umkm_id))
+    cancelled = (await events.wait_for(of(CANCELLED, umkm_id)))[0]
+    assert cancelled.subject_id == sid
+    await events.wait_for(of("training.mentoring.cancelled", umkm_id))
+    assert await roster(client, sid) == {umkm_id: "cancelled", waiting: "confirmed"}

@@ -24,6 +24,7 @@ from training.adapters.catalogue import (
     SessionMapper,
 )
 from training.adapters.enterprises import ENTERPRISES, EnterpriseMapper
+from training.adapters.erasure_lists import ErasureLists
 from training.adapters.mentoring import (
     APPOINTMENTS,
     CONSULTANTS,
@@ -78,6 +79,8 @@ def create_app(
     stores = _stores(host)
     queries = TrainingQueries(host.db)
     host.on_start.append(queries.create_indexes)
+    # Before the consumers start, so an erasure finds enrolments made before the lists.
+    host.on_start.append(ErasureLists(host.db, stores.enterprises).fill_once)
     wiring = _wiring(settings, stores, queries, clock)
     host.messaging.consume(EVENTS.purpose, wiring.served.routes())
     app = create_service_app(
