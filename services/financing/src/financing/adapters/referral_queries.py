@@ -65,7 +65,13 @@ class StoredReferralQueries:
         self._mapper = ReferralMapper()
 
     async def create_indexes(self) -> None:
-        for keys in (["umkm_id"], ["centre_id", "status"], ["status", "answer_due_at"]):
+        # On MongoDB: an enterprise's referrals, a centre's lists (oldest first), the escalation.
+        for keys in (
+            ["umkm_id"],
+            ["centre_id", "status"],
+            ["centre_id", "submitted_at", "_id"],
+            ["status", "answer_due_at"],
+        ):
             await self._collection.create_index([(key, ASCENDING) for key in keys])
 
     async def search(
