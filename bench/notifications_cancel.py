@@ -23,10 +23,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import time
-import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -46,9 +44,9 @@ from notifications.domain.message import Message
 from notifications.handlers import NotificationHandlers
 from plut_shared.contracts import Envelope, make_envelope, training
 from plut_shared.messaging import Aggregates, AggregateStore, Cause
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from bench.fresh_store import each_in_a_fresh_database
 from bench.notifications_dispatch import MONGO_URL, Daytime, delivered_welcome
 from tests.unit.notifications.examples import registered
 
@@ -162,18 +160,13 @@ async def main() -> None:
     parser.add_argument("--per-owner", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
-    client: AsyncMongoClient = AsyncMongoClient(MONGO_URL, tz_aware=True)
-    try:
-        for stored in args.stored:
-            name = f"bench_cancel_{uuid.uuid4().hex[:8]}"
-            try:
-                figures = await measure(client[name], stored, args.per_owner, args.repeat)
-            finally:
-                await client.drop_database(name)
-            load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-            print(f"{stored:>7,} stored: {figures}; load {load} on {os.cpu_count()} cores")
-    finally:
-        await client.close()
+    await each_in_a_fresh_database(
+        MONGO_URL,
+        "bench_cancel",
+        args.stored,
+        "stored",
+        lambda db, size: measure(db, size, args.per_owner, args.repeat),
+    )
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ import os
 import statistics
 import subprocess
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
@@ -53,9 +52,9 @@ from notifications.sending import Sender
 from plut_shared.contracts import make_envelope
 from plut_shared.contracts.registration import Channel
 from plut_shared.messaging import AggregateStore, Cause
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from bench.fresh_store import each_in_a_fresh_database
 from tests.unit.notifications.examples import registered
 
 MONGO_URL = os.environ.get("PLUT_MONGO_URL", "mongodb://127.0.0.1:27017/")
@@ -222,18 +221,13 @@ async def main() -> None:
     parser.add_argument("--sent", type=int, nargs="+", default=[5_000, 20_000])
     parser.add_argument("--welcomes", type=int, default=300)
     args = parser.parse_args()
-    client: AsyncMongoClient = AsyncMongoClient(MONGO_URL, tz_aware=True)
-    try:
-        for sent in args.sent:
-            name = f"bench_dispatch_{uuid.uuid4().hex[:8]}"
-            try:
-                figures = await measure(client[name], sent, args.welcomes)
-            finally:
-                await client.drop_database(name)
-            load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-            print(f"{sent:>7,} sent: {figures}; load {load} on {os.cpu_count()} cores")
-    finally:
-        await client.close()
+    await each_in_a_fresh_database(
+        MONGO_URL,
+        "bench_dispatch",
+        args.sent,
+        "sent",
+        lambda db, size: measure(db, size, args.welcomes),
+    )
 
 
 if __name__ == "__main__":
