@@ -25,13 +25,19 @@ def cancelled_of(w, umkm_id: str) -> list:
     return [e for e in found if e.payload["umkm_id"] == umkm_id]
 
 
-async def test_an_erased_seat_is_cancelled_and_the_first_waiting_promoted() -> None:
+async def three_enrolled_for_one_seat():
+    """u1 seated, u2 and u3 waiting, their enrolments known to the enterprises' lists."""
     w = wired()
     await register(w, "u1", "u2", "u3")
     session = await planned_session(w, capacity=1)
     for umkm_id in ("u1", "u2", "u3"):
         await w.enrolment.enrol(session.session_id, umkm_id, officer())
     await consume_own_events(w)
+    return w, session
+
+
+async def test_an_erased_seat_is_cancelled_and_the_first_waiting_promoted() -> None:
+    w, session = await three_enrolled_for_one_seat()
     erasure = erased("u1")
     await deliver(w, erasure)
     (cancelled,) = cancelled_of(w, "u1")
@@ -45,12 +51,7 @@ async def test_an_erased_seat_is_cancelled_and_the_first_waiting_promoted() -> N
 
 
 async def test_an_erased_waiting_place_is_dropped_and_the_seats_stay() -> None:
-    w = wired()
-    await register(w, "u1", "u2", "u3")
-    session = await planned_session(w, capacity=1)
-    for umkm_id in ("u1", "u2", "u3"):
-        await w.enrolment.enrol(session.session_id, umkm_id, officer())
-    await consume_own_events(w)
+    w, session = await three_enrolled_for_one_seat()
     await deliver(w, erased("u2"))
     assert [e.payload["reason"] for e in cancelled_of(w, "u2")] == ["erased"]
     assert w.events("training.enrollment.promoted") == []
