@@ -52,6 +52,9 @@ class ServiceSettings(BaseSettings):
     immediate_attempts: int = Field(default=3, ge=1, description="Attempts before a delayed retry.")
     delivery_limit: int = Field(default=5, ge=1, description="Redeliveries before parking.")
     prefetch: int = Field(default=20, ge=1, description="Unacked messages per consumer.")
+    parking_watch_interval_s: float = Field(
+        default=30.0, gt=0, description="How often the parking lot's depth is read for metrics."
+    )
     graceful_timeout_s: float = Field(default=15.0, description="Wait for in-flight handlers.")
     relay_sweep_interval_s: float = Field(
         default=30.0, description="Period of the outbox sweep for events a crash left behind."

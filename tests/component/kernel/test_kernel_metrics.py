@@ -2,7 +2,7 @@
 
 Published after the confirm, consumed by outcome (applied, duplicate, retried,
 parked), parked by reason; the outbox backlog and its oldest event's age as
-the relay's sweep finds them.
+the relay's sweep finds them; the parking lot's depth as the broker tells it.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import aio_pika
+from aio_pika.abc import AbstractIncomingMessage
 from plut_shared.messaging import relay as relay_module
 from plut_shared.metrics.registry import ServiceMetrics
 
@@ -94,3 +96,34 @@ async def _write_unpublished(
         document = await service.db.counters.find_one({"_id": counter_id})
         outbox = [{**event, "occurred_at": occurred} for event in document["outbox"]]
         await service.db.counters.update_one({"_id": counter_id}, {"$set": {"outbox": outbox}})
+
+
+async def test_the_parking_lot_depth_counts_what_the_broker_dead_lettered_too(
+    start_service: Callable, amqp_url: str
+) -> None:
+    metrics = ServiceMetrics()
+    scrape = scraper(metrics)
+    service: CounterService = await start_service(
+        metrics=metrics.kernel, delivery_limit=2, parking_watch_interval_s=0.1
+    )
+    await eventually(scrape, lambda s: s.value("plut_parked_messages") == 0)
+    for intake in service.messaging.intakes:
+        await intake.stop()  # the service consumes no more; the watch goes on
+    [queue_name] = [intake.queue_name for intake in service.messaging.intakes]
+
+    # A delivery handed back unsettled over and over, as by a process that dies on it.
+    returns: list[int] = []
+
+    async def hand_back(delivery: AbstractIncomingMessage) -> None:
+        returns.append(1)
+        await delivery.nack(requeue=True)
+
+    async with await aio_pika.connect(amqp_url) as connection:
+        channel = await connection.channel()
+        await channel.default_exchange.publish(aio_pika.Message(b"{}"), routing_key=queue_name)
+        queue = await channel.get_queue(queue_name, ensure=False)
+        await queue.consume(hand_back)
+        found = await eventually(scrape, lambda s: s.value("plut_parked_messages") == 1)
+
+    assert len(returns) == 3  # delivered three times: past the limit of 2, the broker parked it
+    assert found.value("plut_events_parked_total") == 0  # no code of the service saw it

@@ -12,6 +12,7 @@ from plut_shared.messaging.consumer import EventConsumer, Handler, RetryPolicy
 from plut_shared.messaging.docs import document_publications
 from plut_shared.messaging.inbound import DeliveryReader
 from plut_shared.messaging.intake import QueueIntake
+from plut_shared.messaging.parking_watch import ParkingWatch
 from plut_shared.messaging.publisher import EventPublisher
 from plut_shared.messaging.topology import ConsumerQueue, ServiceTopology, declare_service
 from plut_shared.messaging.trust import PublisherTrust, user_of
@@ -67,6 +68,12 @@ class MessagingRuntime:
         document_publications(self.broker, service)
         self.consumers: list[EventConsumer] = []
         self.intakes: list[QueueIntake] = []
+        self.parking_watch = ParkingWatch(
+            settings.amqp_url,
+            topology.parking_queue,
+            self.metrics,
+            interval=settings.parking_watch_interval_s,
+        )
 
     def consume(
         self, purpose: str, handlers: dict[str, Handler], trust: PublisherTrust | None = None
@@ -112,6 +119,8 @@ class MessagingRuntime:
         await self.broker.start()  # publishing
         for intake in self.intakes:
             await intake.start()
+        if self.consumers:  # only a service that consumes has a parking lot
+            await self.parking_watch.start()
         log.info("messaging started", extra={"queues": len(self.topology.queues)})
 
     async def stop(self) -> None:
@@ -119,4 +128,5 @@ class MessagingRuntime:
         # and may still publish; unacked messages go back to their queues.
         for intake in self.intakes:
             await intake.stop()
+        await self.parking_watch.stop()
         await self.broker.stop()

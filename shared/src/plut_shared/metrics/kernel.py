@@ -15,7 +15,8 @@ from plut_shared.metrics.deliveries import was_repeat
 from plut_shared.metrics.labels import event_type_label, one_of
 
 # Why the kernel parks a message (`messaging.failures`); broker dead-lettering
-# (the delivery limit) happens in RabbitMQ and is not seen here.
+# (the delivery limit) happens in RabbitMQ: `plut_parked_messages` counts both
+# (`messaging.parking_watch`).
 PARK_REASONS = frozenset({"invalid", "retries-exhausted"})
 
 
@@ -56,6 +57,13 @@ class KernelMetrics:
             registry=registry,
         )
 
+        self._parking = Gauge(
+            "plut_parked_messages",
+            "Messages waiting in the service's parking lot, parked by the service (with "
+            "a reason) or dead-lettered by the broker at the delivery limit, as last read.",
+            registry=registry,
+        )
+
     def published(self, event_type: str) -> None:
         self._published.labels(event_type_label(event_type)).inc()
 
@@ -74,6 +82,9 @@ class KernelMetrics:
         label = event_type_label(event_type)
         self._consumed.labels(label, "parked").inc()
         self._parked.labels(label, one_of(reason, PARK_REASONS)).inc()
+
+    def parking(self, waiting: int) -> None:
+        self._parking.set(waiting)
 
     def outbox(self, collection: str, backlog: int, oldest_age_s: float) -> None:
         self._backlog.labels(collection).set(backlog)
