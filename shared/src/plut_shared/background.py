@@ -6,7 +6,8 @@ first. A round that raises is logged and retried after a pause: the store or
 the broker being away for a while is normal, and the work stays where it is.
 `stop` cancels the waiting loop; a round in progress is cancelled too, so
 rounds must leave things consistent at every await (every write the kernel
-does is a single-document write, so they do).
+does is a single-document write, so they do). A round that turns the
+cancellation into an error or swallows it still ends the loop.
 """
 
 from __future__ import annotations
@@ -61,9 +62,13 @@ class BackgroundLoop:
             except asyncio.CancelledError:
                 raise
             except Exception:
+                if _stop_requested():
+                    raise asyncio.CancelledError from None  # the round turned it into an error
                 log.warning("%s round failed; retrying", self.name, exc_info=True)
                 wait = self._retry_pause
             self.rounds += 1
+            if _stop_requested():  # the round swallowed `stop`'s cancellation
+                raise asyncio.CancelledError
             await self._until_woken(self._interval if wait is None else wait)
 
     async def _until_woken(self, seconds: float) -> None:
@@ -74,3 +79,15 @@ class BackgroundLoop:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(seconds):
                 await self._wake.wait()
+
+
+def _stop_requested() -> bool:
+    """Whether this task was cancelled, even if a round did not let the cancellation through.
+
+    Client libraries may answer a cancellation in the middle of a call with an
+    error of their own (aiormq closing a channel whose open was cancelled raises
+    a channel error), so the round ends as a failure; the loop would then wait
+    out its interval before `stop` saw it end.
+    """
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0

@@ -63,3 +63,26 @@ def _rounds(loop: BackgroundLoop):
         return loop.rounds
 
     return probe
+
+
+async def test_a_round_that_turns_the_cancellation_into_an_error_still_stops():
+    # As aiormq does when a channel's opening is cancelled: a channel error instead.
+    for swallow in (True, False):
+        in_round = asyncio.Event()
+
+        async def client_call(swallow: bool = swallow, in_round: asyncio.Event = in_round) -> None:
+            in_round.set()
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                if swallow:
+                    return
+                raise ConnectionError("channel closed while opening (simulated)") from None
+
+        loop = BackgroundLoop("test", client_call, interval=3600, retry_pause=3600)
+        loop.start()
+        await in_round.wait()
+        stopping = asyncio.ensure_future(loop.stop())
+        done, _ = await asyncio.wait({stopping}, timeout=30)
+        assert stopping in done
+        assert not loop.running
