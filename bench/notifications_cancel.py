@@ -101,7 +101,7 @@ async def one_cancellation(
     """Seconds to handle one cancellation, and to answer its `waiting` query alone."""
     await handlers.schedule(*enrollment(training.EnrollmentConfirmed, owner, clock))
     started = time.perf_counter()
-    found = await queries.waiting(owner, ["training_reminder"], session_id="s-1")
+    found = await queries.waiting(owner, ["training_reminder"], about=("session_id", "s-1"))
     query_s = time.perf_counter() - started
     assert len(found) == 1, found  # the reminder of this session, nothing else
     started = time.perf_counter()

@@ -111,9 +111,10 @@ async def test_waiting_finds_an_owners_waiting_messages_of_a_template_and_sessio
     await messages.store.change(
         "cancelled", lambda m: m.cancel(CancelReason.SUPERSEDED, MORNING), CAUSE
     )
-    found = await messages.queries.waiting("umkm-1", ["training_reminder"], session_id="s-1")
+    about = ("session_id", "s-1")
+    found = await messages.queries.waiting("umkm-1", ["training_reminder"], about=about)
     assert found == ["mine"]
-    assert await messages.queries.waiting("umkm-1", ["welcome"], session_id="s-1") == []
+    assert await messages.queries.waiting("umkm-1", ["welcome"], about=about) == []
 
 
 async def test_an_owners_history_comes_oldest_first_and_ids_list_them_all(messages):

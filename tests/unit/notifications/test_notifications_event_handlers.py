@@ -178,6 +178,30 @@ async def test_a_cancelled_enrollment_cancels_its_waiting_reminder_only():
     assert states["session-43"].state == State.SCHEDULED
 
 
+def mentoring(kind: type, appointment_id: str):
+    payload = kind(
+        umkm_id=UMKM_ID,
+        appointment_id=appointment_id,
+        consultant_area="marketing",
+        at=MORNING + timedelta(days=2),
+    )
+    return envelope(payload, producer="training"), payload
+
+
+async def test_a_cancelled_appointment_cancels_its_booking_message_still_waiting_only():
+    app = notifications(now=MORNING.replace(hour=15))  # 22.00 WIB: messages wait until 07.00
+    await register(app)
+    for appointment in ("apt-1", "apt-2"):
+        await app.handle(*mentoring(training.MentoringScheduled, appointment))
+    await app.handle(*mentoring(training.MentoringCancelled, "apt-1"))
+    booked = [m for m in await app.all_messages() if m.template == "mentoring_scheduled"]
+    states = {message.payload["appointment_id"]: message for message in booked}
+    assert states["apt-1"].state == State.CANCELLED
+    assert states["apt-1"].cancel_reason == CancelReason.SUPERSEDED
+    assert states["apt-2"].state == State.SCHEDULED
+    assert (await app.message("mentoring_cancelled")).state == State.SCHEDULED
+
+
 async def test_an_event_for_an_owner_not_yet_known_is_scheduled_without_channels():
     app = notifications()
     event, payload = enrollment(training.EnrollmentConfirmed)

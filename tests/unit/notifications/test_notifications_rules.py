@@ -102,7 +102,7 @@ def test_a_moved_session_withdraws_the_reminder_without_a_cancellation_message()
         update={"reason": "session_rescheduled"}
     )
     assert _templates("training.enrollment.cancelled", moved) == []
-    assert "training_reminder" in CANCELS_WAITING["training.enrollment.cancelled"]
+    assert "training_reminder" in CANCELS_WAITING["training.enrollment.cancelled"].templates
 
 
 @pytest.mark.parametrize(
@@ -181,8 +181,11 @@ def test_a_naive_session_start_is_refused():
         reminder_time(SESSION_START.replace(tzinfo=None))
 
 
-def test_a_cancelled_enrollment_cancels_its_pending_reminder():
-    assert CANCELS_WAITING["training.enrollment.cancelled"] == {"training_reminder"}
+def test_a_cancellation_makes_the_waiting_messages_about_the_same_thing_pointless():
+    enrolment = CANCELS_WAITING["training.enrollment.cancelled"]
+    assert (enrolment.templates, enrolment.about) == ({"training_reminder"}, "session_id")
+    mentoring = CANCELS_WAITING["training.mentoring.cancelled"]
+    assert (mentoring.templates, mentoring.about) == ({"mentoring_scheduled"}, "appointment_id")
 
 
 def test_the_service_subscribes_to_every_event_a_rule_needs():

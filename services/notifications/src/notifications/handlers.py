@@ -145,13 +145,12 @@ class NotificationHandlers:
         return 1
 
     async def _cancel_made_pointless(self, envelope: Envelope, umkm_id: str, fields: Any) -> None:
-        templates = CANCELS_WAITING.get(envelope.event_type)
-        if not templates:
+        supersedes = CANCELS_WAITING.get(envelope.event_type)
+        if supersedes is None or fields.get(supersedes.about) is None:
             return
         now, cause = self._clock.now(), Cause.of(envelope)
-        waiting = await self._queries.waiting(
-            umkm_id, sorted(templates), session_id=fields.get("session_id")
-        )
+        about = (supersedes.about, fields[supersedes.about])
+        waiting = await self._queries.waiting(umkm_id, sorted(supersedes.templates), about=about)
         for message_id in waiting:
             if await self._messages.change(
                 message_id, lambda m: m.cancel(CancelReason.SUPERSEDED, now), cause

@@ -48,9 +48,10 @@ class MessageQueries(Protocol):
         ...
 
     async def waiting(
-        self, umkm_id: str, templates: Sequence[str], *, session_id: Any = None
+        self, umkm_id: str, templates: Sequence[str], *, about: tuple[str, Any]
     ) -> list[str]:
-        """Ids of an owner's messages still waiting, of these templates (and this session)."""
+        """Ids of an owner's messages still waiting, of these templates, whose payload
+        has `about` (field, value): the same session or appointment."""
         ...
 
     async def ids_of_owner(self, umkm_id: str) -> list[str]:
@@ -100,10 +101,10 @@ class StoredMessageQueries:
         return {document["_id"]: self._mapper.from_document(document) async for document in found}
 
     async def waiting(
-        self, umkm_id: str, templates: Sequence[str], *, session_id: Any = None
+        self, umkm_id: str, templates: Sequence[str], *, about: tuple[str, Any]
     ) -> list[str]:
         mine = await _owners_messages(self._owners, self._by_ids, umkm_id)
-        return [message.message_id for message in _waiting(mine, templates, session_id)]
+        return [message.message_id for message in _waiting(mine, templates, about)]
 
     async def ids_of_owner(self, umkm_id: str) -> list[str]:
         mine = await _owners_messages(self._owners, self._by_ids, umkm_id)
@@ -137,10 +138,10 @@ class InMemoryMessageQueries:
         return {message.message_id: message for message in found if message is not None}
 
     async def waiting(
-        self, umkm_id: str, templates: Sequence[str], *, session_id: Any = None
+        self, umkm_id: str, templates: Sequence[str], *, about: tuple[str, Any]
     ) -> list[str]:
         mine = await _owners_messages(self._owners, self._by_ids, umkm_id)
-        return [message.message_id for message in _waiting(mine, templates, session_id)]
+        return [message.message_id for message in _waiting(mine, templates, about)]
 
     async def ids_of_owner(self, umkm_id: str) -> list[str]:
         mine = await _owners_messages(self._owners, self._by_ids, umkm_id)
@@ -165,13 +166,16 @@ async def _owners_messages(
     return [message for message in mine if message is not None and message.umkm_id == umkm_id]
 
 
-def _waiting(messages: list[Message], templates: Sequence[str], session_id: Any) -> list[Message]:
+def _waiting(
+    messages: list[Message], templates: Sequence[str], about: tuple[str, Any]
+) -> list[Message]:
+    field, value = about
     return [
         message
         for message in messages
         if message.template in templates
         and message.is_waiting
-        and (session_id is None or (message.payload or {}).get("session_id") == session_id)
+        and (message.payload or {}).get(field) == value
     ]
 
 

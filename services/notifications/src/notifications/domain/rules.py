@@ -92,9 +92,23 @@ RULES: tuple[Rule, ...] = (
     Rule(f"{_REFERRAL}.withdrawn", "referral_withdrawn"),
 )  # fmt: skip
 
-# Scheduled messages that an event makes pointless: (event type, template to cancel).
-CANCELS_WAITING: dict[str, frozenset[str]] = {
-    f"{_ENROLLMENT}.cancelled": frozenset({"training_reminder"}),
+
+@dataclass(frozen=True)
+class Supersedes:
+    """Waiting messages of these templates about the same thing (the same value of
+    `about` in their payload) that an event makes pointless."""
+
+    templates: frozenset[str]
+    about: str
+
+
+# A reminder of a session the owner left; a mentoring booking told after its cancellation
+# (in quiet hours both would wait until 07:00, in no set order).
+CANCELS_WAITING: dict[str, Supersedes] = {
+    f"{_ENROLLMENT}.cancelled": Supersedes(frozenset({"training_reminder"}), "session_id"),
+    "training.mentoring.cancelled": Supersedes(
+        frozenset({"mentoring_scheduled"}), "appointment_id"
+    ),
 }
 
 TEMPLATES: frozenset[str] = frozenset(rule.template for rule in RULES)
