@@ -29,25 +29,16 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from notifications.adapters.contact_book import CONTACTS, ContactMapper
-from notifications.adapters.dispatch_schedule import DISPATCH_SCHEDULE, StoredDispatchSchedule
 from notifications.adapters.message_queries import StoredMessageQueries
-from notifications.adapters.messages import MESSAGES, MessageMapper
-from notifications.adapters.owner_messages import (
-    OWNER_MESSAGES,
-    OWNER_MESSAGES_SWEEP,
-    StoredOwnerMessages,
-)
-from notifications.adapters.scheduled_messages import ScheduledMessages
 from notifications.domain.contacts import Contact
 from notifications.domain.message import Message
 from notifications.handlers import NotificationHandlers
 from plut_shared.contracts import Envelope, make_envelope, training
-from plut_shared.messaging import Aggregates, AggregateStore, Cause
+from plut_shared.messaging import Aggregates, Cause
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bench.fresh_store import each_in_a_fresh_database
-from bench.notifications_dispatch import MONGO_URL, Daytime, delivered_welcome
+from bench.notifications_dispatch import MONGO_URL, Daytime, NotificationStores, delivered_welcome
 from tests.unit.notifications.examples import registered
 
 CAUSE = Cause("bench-cancel")
@@ -57,15 +48,15 @@ class ScanningQueries(StoredMessageQueries):
     """`waiting` as it was before the owner's list: one filter on four fields, a scan."""
 
     async def waiting(
-        self, umkm_id: str, templates: Sequence[str], *, session_id: Any = None
+        self, umkm_id: str, templates: Sequence[str], *, about: tuple[str, Any]
     ) -> list[str]:
+        field, value = about
         query: dict[str, Any] = {
             "umkm_id": umkm_id,
             "template": {"$in": list(templates)},
             "state": {"$in": ["scheduled", "retrying"]},
+            f"payload.{field}": value,
         }
-        if session_id is not None:
-            query["payload.session_id"] = session_id
         return [document["_id"] async for document in self._collection.find(query, {"_id": 1})]
 
 
@@ -111,11 +102,7 @@ async def one_cancellation(
 
 async def measure(db: AsyncDatabase, stored: int, per_owner: int, repeat: int) -> str:
     clock = Daytime()
-    raw = AggregateStore(db[MESSAGES], MessageMapper(), producer="notifications")
-    contacts = AggregateStore(db[CONTACTS], ContactMapper(), producer="notifications")
-    schedule = StoredDispatchSchedule(db[DISPATCH_SCHEDULE])
-    owners = StoredOwnerMessages(db[OWNER_MESSAGES], db[OWNER_MESSAGES_SWEEP])
-    messages = ScheduledMessages(raw, schedule, owners)
+    raw, contacts, schedule, owners, messages = NotificationStores.on(db)
     variants = {
         "scan": ScanningQueries(raw, schedule, owners),
         "by _id": StoredMessageQueries(raw, schedule, owners),

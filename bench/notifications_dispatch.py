@@ -43,6 +43,7 @@ from notifications.adapters.owner_messages import (
 from notifications.adapters.scheduled_messages import ScheduledMessages
 from notifications.dispatcher import Dispatcher
 from notifications.domain.clock import JAKARTA
+from notifications.domain.contacts import Contact
 from notifications.domain.delivery import DeliveryRetryPolicy
 from notifications.domain.message import Message
 from notifications.domain.rendering import RenderedMessage
@@ -162,13 +163,27 @@ async def fill_history(store: AggregateStore[Message], count: int, clock: Daytim
         await asyncio.gather(*(store.add(message, CAUSE) for message in batch))
 
 
+class NotificationStores(NamedTuple):
+    """The notifications service's stores on one database, wired as its bootstrap does."""
+
+    raw: AggregateStore[Message]
+    contacts: AggregateStore[Contact]
+    schedule: StoredDispatchSchedule
+    owners: StoredOwnerMessages
+    messages: ScheduledMessages
+
+    @classmethod
+    def on(cls, db: AsyncDatabase) -> NotificationStores:
+        raw = AggregateStore(db[MESSAGES], MessageMapper(), producer="notifications")
+        contacts = AggregateStore(db[CONTACTS], ContactMapper(), producer="notifications")
+        schedule = StoredDispatchSchedule(db[DISPATCH_SCHEDULE])
+        owners = StoredOwnerMessages(db[OWNER_MESSAGES], db[OWNER_MESSAGES_SWEEP])
+        return cls(raw, contacts, schedule, owners, ScheduledMessages(raw, schedule, owners))
+
+
 async def measure(db: AsyncDatabase, sent: int, welcomes: int) -> str:
     clock = Daytime()
-    raw = AggregateStore(db[MESSAGES], MessageMapper(), producer="notifications")
-    contacts = AggregateStore(db[CONTACTS], ContactMapper(), producer="notifications")
-    schedule = StoredDispatchSchedule(db[DISPATCH_SCHEDULE])
-    owners = StoredOwnerMessages(db[OWNER_MESSAGES], db[OWNER_MESSAGES_SWEEP])
-    messages = ScheduledMessages(raw, schedule, owners)
+    raw, contacts, schedule, owners, messages = NotificationStores.on(db)
     queries = SweepTimed(raw, schedule, owners)
     for store in (raw, contacts, queries):
         await store.create_indexes()
