@@ -30,7 +30,10 @@ class ParkingWatch:
         self._url = amqp_url
         self.queue_name = queue_name
         self._metrics = metrics
-        self._loop = BackgroundLoop(f"watch {queue_name}", self.look, interval=interval)
+        # A failed look waits a whole interval too: a metric is not worth a warning a second.
+        self._loop = BackgroundLoop(
+            f"watch {queue_name}", self.look, interval=interval, retry_pause=interval
+        )
         self._connection: AbstractRobustConnection | None = None
 
     async def start(self) -> None:
