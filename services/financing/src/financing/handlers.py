@@ -70,6 +70,7 @@ class Eligibility:
     reasons: list[Reason]
     partner: Partner | None
     rules_version: str
+    profile: EnterpriseProfile  # as read for the answer: a referral is made from it
 
 
 class FinancingHandlers:
@@ -94,7 +95,8 @@ class FinancingHandlers:
         rules = self.rules.schemes.get(scheme)
         partner = self.rules.router.partner_for(scheme, profile.centre_id)
         if rules is None:
-            return Eligibility(scheme, amount, [unknown_scheme(scheme)], None, self.rules.version)
+            reasons = [unknown_scheme(scheme)]
+            return Eligibility(scheme, amount, reasons, None, self.rules.version, profile)
         application = Application(
             profile,
             rules,
@@ -106,7 +108,7 @@ class FinancingHandlers:
         reasons = reasons_against(application)
         if partner is None:
             reasons.append(no_partner(scheme))
-        return Eligibility(scheme, amount, reasons, partner, self.rules.version)
+        return Eligibility(scheme, amount, reasons, partner, self.rules.version, profile)
 
     async def refer(
         self, umkm_id: str, scheme: FinancingScheme, amount: int, actor: Actor
@@ -121,20 +123,19 @@ class FinancingHandlers:
             checked = await self.eligibility(umkm_id, scheme, amount, actor)
             if checked.reasons or checked.partner is None:
                 raise NotEligible(checked.reasons)
-            referral = await self._refer_in_next_slot(umkm_id, checked, actor)
+            referral = await self._refer_in_next_slot(checked, actor)
             if referral is not None:
                 return referral
         raise NotEligible([open_referral()])
 
-    async def _refer_in_next_slot(
-        self, umkm_id: str, checked: Eligibility, actor: Actor
-    ) -> Referral | None:
+    async def _refer_in_next_slot(self, checked: Eligibility, actor: Actor) -> Referral | None:
         """The stored referral, or None when another request took the slot or left it open."""
-        profile = await self._profile(umkm_id, actor)
+        profile = checked.profile
+        umkm_id = profile.umkm_id
         slot = await self.slots.next_free(profile)
         if slot is None:
             return None
-        referral = self._forwarded(profile, referral_id_for(umkm_id, slot), checked, actor)
+        referral = self._forwarded(referral_id_for(umkm_id, slot), checked, actor)
         cause = Cause(actor.correlation_id)
         try:
             await self.referrals.add(referral, cause)
@@ -143,10 +144,8 @@ class FinancingHandlers:
         await self.slots.note_taken(umkm_id, slot, cause)
         return referral
 
-    def _forwarded(
-        self, profile: EnterpriseProfile, referral_id: str, checked: Eligibility, actor: Actor
-    ) -> Referral:
-        now, partner = self.clock(), checked.partner
+    def _forwarded(self, referral_id: str, checked: Eligibility, actor: Actor) -> Referral:
+        now, partner, profile = self.clock(), checked.partner, checked.profile
         rules = self.rules.schemes.get(checked.scheme)
         assert partner is not None and rules is not None  # eligibility found them
         referral = Referral.submit(
