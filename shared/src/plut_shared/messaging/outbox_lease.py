@@ -42,11 +42,18 @@ RELEASED = {LEASE_HOLDER: FREE, LEASE_UNTIL: None}
 
 
 @dataclass(frozen=True)
-class Claim:
-    """An aggregate's outbox as read, to be published under a lease."""
+class Claimable:
+    """An aggregate with events whose lease is free (or ran out) in the read that found it."""
 
     aggregate_id: Any
     held_by: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An aggregate's outbox as read under this relay's lease, to be published."""
+
+    aggregate_id: Any
     events: list[dict[str, Any]]
 
     @property
@@ -54,9 +61,8 @@ class Claim:
         return [event["event_id"] for event in self.events]
 
 
-def claimable(document: dict[str, Any], now: datetime) -> Claim | None:
-    """The claim on a document's outbox, or None if it is empty or another
-    relay's lease on it still runs."""
+def claimable(document: dict[str, Any], now: datetime) -> Claimable | None:
+    """The document, if its outbox holds events and no other relay's lease on it still runs."""
     if not document.get(OUTBOX):
         return None
     holder, until = document.get(LEASE_HOLDER, FREE), document.get(LEASE_UNTIL)
@@ -64,7 +70,7 @@ def claimable(document: dict[str, Any], now: datetime) -> Claim | None:
         until = until.replace(tzinfo=now.tzinfo)
     if holder != FREE and until is not None and until > now:
         return None
-    return Claim(document["_id"], holder, list(document[OUTBOX]))
+    return Claimable(document["_id"], holder)
 
 
 def left_flagged(document: dict[str, Any]) -> bool:
@@ -79,7 +85,7 @@ def left_flagged(document: dict[str, Any]) -> bool:
 
 
 async def take(
-    collection: AsyncCollection, claims: list[Claim], token: str, until: datetime
+    collection: AsyncCollection, claims: list[Claimable], token: str, until: datetime
 ) -> list[Claim]:
     """Take the leases (from FREE, or from holders whose lease ran out); the claims
     won, with their events as read under the lease.
@@ -98,7 +104,7 @@ async def take(
     await _bulk(collection, writes)
     held = await read(collection, [claim.aggregate_id for claim in claims])
     won = [
-        Claim(document["_id"], token, list(document.get(OUTBOX) or []))
+        Claim(document["_id"], list(document.get(OUTBOX) or []))
         for document in held
         if document.get(LEASE_HOLDER) == token
     ]
