@@ -25,7 +25,7 @@ from pymongo import ASCENDING
 from notifications.adapters.dispatch_schedule import DispatchSchedule, StoredDispatchSchedule
 from notifications.adapters.messages import MessageMapper
 from notifications.adapters.owner_messages import OwnerMessages, StoredOwnerMessages
-from notifications.adapters.scheduled_messages import ReadMany, due_from_schedule
+from notifications.adapters.scheduled_messages import due_from_schedule
 from notifications.domain.delivery import WAITING_STATES, State
 from notifications.domain.message import Message
 
@@ -66,7 +66,35 @@ class MessageQueries(Protocol):
 _UNSENT = [*(str(state) for state in WAITING_STATES), str(State.SENDING)]
 
 
-class StoredMessageQueries:
+class _OwnerQuestions:
+    """An owner's messages as a cancelling event or an erasure asks for them: the
+    owner's list, then those messages by `_id` (`adapters.owner_messages`)."""
+
+    _owners: OwnerMessages
+
+    async def _by_ids(self, message_ids: list[str]) -> dict[str, Message]:
+        raise NotImplementedError
+
+    async def waiting(
+        self, umkm_id: str, templates: Sequence[str], *, about: tuple[str, Any]
+    ) -> list[str]:
+        mine = await self._owners_messages(umkm_id)
+        return [message.message_id for message in _waiting(mine, templates, about)]
+
+    async def ids_of_owner(self, umkm_id: str) -> list[str]:
+        return [message.message_id for message in await self._owners_messages(umkm_id)]
+
+    async def _owners_messages(self, umkm_id: str) -> list[Message]:
+        """The owner's listed messages that were stored, in listing order."""
+        listed = await self._owners.message_ids(umkm_id)
+        found = await self._by_ids(listed) if listed else {}
+        mine = (found.get(message_id) for message_id in listed)
+        return [message for message in mine if message is not None and message.umkm_id == umkm_id]
+
+
+class StoredMessageQueries(_OwnerQuestions):
+    _owners: StoredOwnerMessages  # it also lists what was stored before the lists
+
     def __init__(
         self,
         messages: AggregateStore[Message],
@@ -100,22 +128,12 @@ class StoredMessageQueries:
         found = self._collection.find({"_id": {"$in": message_ids}})
         return {document["_id"]: self._mapper.from_document(document) async for document in found}
 
-    async def waiting(
-        self, umkm_id: str, templates: Sequence[str], *, about: tuple[str, Any]
-    ) -> list[str]:
-        mine = await _owners_messages(self._owners, self._by_ids, umkm_id)
-        return [message.message_id for message in _waiting(mine, templates, about)]
-
-    async def ids_of_owner(self, umkm_id: str) -> list[str]:
-        mine = await _owners_messages(self._owners, self._by_ids, umkm_id)
-        return [message.message_id for message in mine]
-
     async def history_of(self, umkm_id: str) -> list[Message]:
         cursor = self._collection.find({"umkm_id": umkm_id}).sort("created_at", ASCENDING)
         return [self._mapper.from_document(doc) async for doc in cursor.limit(HISTORY_LIMIT)]
 
 
-class InMemoryMessageQueries:
+class InMemoryMessageQueries(_OwnerQuestions):
     def __init__(
         self,
         store: InMemoryAggregateStore[Message],
@@ -137,16 +155,6 @@ class InMemoryMessageQueries:
         found = [await self._store.get(message_id) for message_id in message_ids]
         return {message.message_id: message for message in found if message is not None}
 
-    async def waiting(
-        self, umkm_id: str, templates: Sequence[str], *, about: tuple[str, Any]
-    ) -> list[str]:
-        mine = await _owners_messages(self._owners, self._by_ids, umkm_id)
-        return [message.message_id for message in _waiting(mine, templates, about)]
-
-    async def ids_of_owner(self, umkm_id: str) -> list[str]:
-        mine = await _owners_messages(self._owners, self._by_ids, umkm_id)
-        return [message.message_id for message in mine]
-
     async def history_of(self, umkm_id: str) -> list[Message]:
         mine = [message for message in await self._all() if message.umkm_id == umkm_id]
         return sorted(mine, key=lambda message: message.created_at)[:HISTORY_LIMIT]
@@ -154,16 +162,6 @@ class InMemoryMessageQueries:
     async def _all(self) -> list[Message]:
         found = [await self._store.get(message_id) for message_id in list(self._store.documents)]
         return [message for message in found if message is not None]
-
-
-async def _owners_messages(
-    owners: OwnerMessages, read_many: ReadMany, umkm_id: str
-) -> list[Message]:
-    """The owner's listed messages that were stored, in listing order (by `_id` only)."""
-    listed = await owners.message_ids(umkm_id)
-    found = await read_many(listed) if listed else {}
-    mine = (found.get(message_id) for message_id in listed)
-    return [message for message in mine if message is not None and message.umkm_id == umkm_id]
 
 
 def _waiting(
