@@ -27,7 +27,7 @@ import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from notifications.adapters.contact_book import CONTACTS, ContactMapper
@@ -78,13 +78,8 @@ class Daytime:
 class SweepTimed(StoredMessageQueries):
     """Says when the dispatcher's start-up sweep is over, and how long it took."""
 
-    def __init__(
-        self,
-        messages: AggregateStore[Message],
-        schedule: StoredDispatchSchedule,
-        owners: StoredOwnerMessages,
-    ) -> None:
-        super().__init__(messages, schedule, owners)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.swept = asyncio.Event()
         self.sweep_s = 0.0
 
