@@ -4,7 +4,8 @@ It wakes at once when the service wrote events (`notify`), and sweeps the
 collections at start-up and every `sweep_interval` for what a crash left
 (`outbox_pending` is indexed on MongoDB; the local store scans, which is fine
 for a periodic sweep). It works in batches of aggregates: one read of the
-whole batch, one bulk write to lease it, then every aggregate's events go out
+whole batch, one bulk write to lease it and one read of the outboxes it now
+holds (only those are published), then every aggregate's events go out
 at once across aggregates (so many confirms are in flight) while each
 aggregate's events leave strictly in order, each after the previous one was
 confirmed, and one bulk write finishes the batch (`outbox_lease`). A lease
